@@ -1,0 +1,27 @@
+import { Store, type StoreOptions } from './store/store.ts';
+
+/**
+ * Every collection the application keeps, with its shard count. Progress is by far the largest
+ * (learners × workshops), so it gets the most shards: a compaction rewrites only the ones that changed.
+ */
+export const STORE_OPTIONS: StoreOptions = {
+  collections: {
+    users: { shards: 4, indexes: { username: (u: { usernameKey: string }) => u.usernameKey } },
+    sessions: { shards: 8 },
+    tokens: { shards: 2 },
+    progress: { shards: 32 },
+    faq: { shards: 8 },
+    faqVotes: { shards: 4 },
+    searchMisses: { shards: 1 },
+    liveSessions: { shards: 2, indexes: { code: (s: { code: string }) => s.code } },
+    participants: { shards: 8 },
+    liveEvents: { shards: 8 },
+    meta: { shards: 1 },
+  },
+};
+
+export function openStore(dir: string, overrides: Partial<StoreOptions> = {}): Promise<Store> {
+  return Store.open(dir, { ...STORE_OPTIONS, ...overrides });
+}
+
+export type { Store } from './store/store.ts';

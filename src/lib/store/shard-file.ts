@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { Low, type Adapter } from 'lowdb';
+import { writeFileDurably } from './durable-file.ts';
+import { StoreCorruptError } from './store-errors.ts';
+
+export interface ShardData {
+  format: 'onramp-shard';
+  version: 1;
+  collection: string;
+  shard: number;
+  records: [string, unknown][];
+}
+
+function lineOf(text: string, err: unknown): string {
+  const m = /position (\d+)/.exec(String((err as Error).message));
+  if (!m) return '';
+  const line = text.slice(0, Number(m[1])).split('\n').length;
+  return ` at line ${line}`;
+}
+
+/** Parses and checks a shard's text; any doubt is a StoreCorruptError naming the file. */
+export function parseShard(path: string, text: string, collection: string, shard: number): ShardData {
+  if (text.length === 0) throw new StoreCorruptError(path, 'the file is empty');
+  if (/^\0+$/.test(text.slice(0, 64))) throw new StoreCorruptError(path, 'the file is filled with NUL bytes');
+  let data: ShardData;
+  try {
+    data = JSON.parse(text) as ShardData;
+  } catch (err) {
+    throw new StoreCorruptError(path, `invalid JSON${lineOf(text, err)} (${(err as Error).message})`);
+  }
+  if (data?.format !== 'onramp-shard' || data.version !== 1 || !Array.isArray(data.records)) {
+    throw new StoreCorruptError(path, 'not an Onramp data shard');
+  }
+  if (data.collection !== collection || data.shard !== shard) {
+    throw new StoreCorruptError(path, `holds ${data.collection}#${data.shard}, expected ${collection}#${shard}`);
+  }
+  for (const rec of data.records) {
+    if (!Array.isArray(rec) || typeof rec[0] !== 'string' || rec[1] === null || typeof rec[1] !== 'object') {
+      throw new StoreCorruptError(path, 'a record is malformed');
+    }
+  }
+  return data;
+}
+
+/**
+ * lowdb adapter for one shard: compact JSON, read strictly, written through writeFileDurably so
+ * the file is never half-written. A missing file reads as null (a new, empty shard).
+ */
+class ShardAdapter implements Adapter<ShardData> {
+  constructor(
+    private readonly path: string,
+    private readonly collection: string,
+    private readonly shard: number,
+  ) {}
+
+  async read(): Promise<ShardData | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new StoreCorruptError(this.path, (err as Error).message);
+    }
+    return parseShard(this.path, text, this.collection, this.shard);
+  }
+
+  async write(data: ShardData): Promise<void> {
+    await writeFileDurably(this.path, JSON.stringify(data));
+  }
+}
+
+export function openShard(path: string, collection: string, shard: number): Low<ShardData> {
+  const empty: ShardData = { format: 'onramp-shard', version: 1, collection, shard, records: [] };
+  return new Low<ShardData>(new ShardAdapter(path, collection, shard), empty);
+}

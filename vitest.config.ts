@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Browser and crash tests start real servers; two cores do not benefit from more workers.
+    maxWorkers: 2,
+    reporters: ['default', './test/support/totals-reporter.ts'],
+  },
+});
