@@ -1,0 +1,126 @@
+import express, { type Express } from 'express';
+import session from 'express-session';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Config } from './config.ts';
+import type { Store } from './lib/store/store.ts';
+import type { Content } from './content/content-loader.ts';
+import { securityHeaders, sameOriginGuard, noCredentialsInQuery, requireParsedBody, createCsrf } from './lib/security.ts';
+import { createRateLimits } from './lib/rate-limits.ts';
+import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
+import { AppSessionStore } from './auth/session-store.ts';
+import { createUsersRepository } from './auth/users-repository.ts';
+import { createTokensRepository } from './auth/tokens-repository.ts';
+import { createAuthService } from './auth/auth-service.ts';
+import { createPassport, toSessionUser } from './auth/passport.ts';
+import { currentUser } from './auth/roles.ts';
+import { authRoutes } from './auth/auth-routes.ts';
+import { createProgressRepository } from './progress/progress-repository.ts';
+import { createProgressService } from './progress/progress-service.ts';
+import { progressRoutes } from './progress/progress-routes.ts';
+import { workshopRoutes } from './workshops/workshop-routes.ts';
+import { apiRoutes } from './api/api-routes.ts';
+import { unauthorized } from './lib/errors.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  /** Loaded content; a holder so that a reload can swap it without rebuilding the app. */
+  content: { current: Content };
+  log?: (msg: string) => void;
+}
+
+export function createServices(deps: AppDeps) {
+  const users = createUsersRepository(deps.store);
+  const tokens = createTokensRepository(deps.store);
+  const auth = createAuthService(users);
+  const progress = createProgressService(createProgressRepository(deps.store), () => deps.content.current.workshops);
+  const sessionStore = new AppSessionStore(deps.store);
+  return { users, tokens, auth, progress, sessionStore, content: deps.content };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+/** Builds the application; it never listens (src/server.ts does). */
+export function createApp(deps: AppDeps): { app: Express; services: Services; close: () => void } {
+  const { config } = deps;
+  const log = deps.log ?? ((m: string) => console.error(m));
+  const services = createServices(deps);
+  const limits = createRateLimits(config);
+  const passport = createPassport(services.auth, services.users);
+  const csrf = createCsrf();
+  const app = express();
+
+  app.set('trust proxy', config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', join(root, 'views'));
+  app.set('view cache', true);
+  app.set('query parser', 'simple');
+  app.disable('x-powered-by');
+
+  app.use(securityHeaders(config.secureCookies));
+  app.use('/static', express.static(join(root, 'public'), { dotfiles: 'ignore', index: false, maxAge: '1h' }));
+  app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+
+  app.use(express.json({ limit: '64kb', strict: true }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
+  app.use(requireParsedBody);
+  app.use(noCredentialsInQuery);
+  app.use(sameOriginGuard(config.baseUrl));
+  app.use('/api', limits.api);
+
+  // A bearer token authenticates API calls on its own: no cookie, no session, no CSRF.
+  app.use((req, _res, next) => {
+    const header = req.get('authorization');
+    if (!header) return next();
+    if (!req.path.startsWith('/api/')) return next(unauthorized('Tokens are accepted by the API only.'));
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const token = m ? services.tokens.find(m[1]!) : undefined;
+    const user = token ? services.users.byId(token.userId) : undefined;
+    if (!user) return next(unauthorized('The access token is not valid.'));
+    req.user = toSessionUser(user);
+    (req as { viaToken?: boolean }).viaToken = true;
+    next();
+  });
+
+  const sessionMiddleware = session({
+    name: config.secureCookies ? '__Host-onramp.sid' : 'onramp.sid',
+    secret: config.sessionSecret,
+    store: services.sessionStore,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    proxy: config.trustProxy !== false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: 14 * 24 * 60 * 60 * 1000, path: '/' },
+  });
+  const passportSession = passport.session();
+  app.use((req, res, next) => ((req as { viaToken?: boolean }).viaToken ? next() : sessionMiddleware(req, res, next)));
+  app.use(passport.initialize());
+  app.use((req, res, next) => ((req as { viaToken?: boolean }).viaToken ? next() : passportSession(req, res, next)));
+  app.use(csrf.csrfSynchronisedProtection);
+
+  app.use((req, res, next) => {
+    res.locals.user = currentUser(req);
+    res.locals.path = req.path;
+    res.locals.csrfToken = () => csrf.generateToken(req);
+    res.locals.baseUrl = config.baseUrl;
+    if (req.session?.flash) {
+      res.locals.flash = req.session.flash;
+      delete req.session.flash;
+    }
+    next();
+  });
+
+  app.use(authRoutes(services, passport, limits));
+  app.use(workshopRoutes(services));
+  app.use(progressRoutes(services));
+  app.use('/api', apiRoutes(services, limits, csrf));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+
+  return { app, services, close: () => services.sessionStore.close() };
+}

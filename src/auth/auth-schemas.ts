@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/** ASCII only: look-alike names (Cyrillic a, dotless i, zero-width characters) are refused outright. */
+export const Username = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{3,32}$/, 'Use 3 to 32 letters, digits, dots, dashes or underscores.')
+  .refine((u) => !['__proto__', 'constructor', 'prototype'].includes(u.toLowerCase()), 'That username is reserved.');
+
+const COMMON = new Set([
+  'password', 'password1', 'password123', '12345678', '123456789', '1234567890', 'qwertyuiop', 'qwerty123',
+  '11111111', '00000000', 'iloveyou', 'sunshine1', 'letmein1', 'football', 'baseball', 'welcome1', 'admin123',
+  'administrator', 'starlingx', 'starlingx1', 'sysadmin', 'sysadmin1', 'onramp', 'onramp123', 'changeme',
+  'abc12345', 'passw0rd', 'trustno1', 'superman', 'princess', 'dragon123', 'monkey123', 'openstack',
+  'kubernetes',
+]);
+
+/** Checked exactly as typed: no trimming, no case change; capped so hashing cost stays bounded. */
+export const Password = z
+  .string()
+  .min(8, 'Use at least 8 characters.')
+  .max(256, 'Use at most 256 characters.')
+  .refine((p) => !COMMON.has(p.toLowerCase()), 'That password is too common; choose another.');
+
+export const SignupForm = z.strictObject({
+  username: Username,
+  password: Password,
+  next: z.string().max(512).optional(),
+  _csrf: z.string().optional(),
+});
+
+export const LoginForm = z.strictObject({
+  username: z.string().min(1, 'Enter your username.').max(64),
+  password: z.string().min(1, 'Enter your password.').max(256),
+  next: z.string().max(512).optional(),
+  _csrf: z.string().optional(),
+});
+
+export const ApiSignup = z.strictObject({ username: Username, password: Password });
+export const ApiTokenRequest = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+  name: z.string().trim().min(1).max(60),
+});
+export const TokenForm = z.strictObject({ name: z.string().trim().min(1, 'Name the token.').max(60), _csrf: z.string().optional() });

@@ -1,0 +1,81 @@
+import session from 'express-session';
+import type { Store } from '../lib/store/store.ts';
+
+interface Stored {
+  sid: string;
+  data: session.SessionData;
+  expires: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+/** Expiry is moved forward on use, but written at most once an hour per session. */
+const TOUCH_EVERY = 60 * 60 * 1000;
+
+/**
+ * express-session store on the application store: sessions survive a restart, and an acknowledged
+ * login is on disk. Expired sessions are swept hourly.
+ */
+export class AppSessionStore extends session.Store {
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: Store,
+    private readonly ttlMs = 14 * DAY,
+  ) {
+    super();
+    this.sweeper = setInterval(() => void this.sweep(), TOUCH_EVERY);
+    this.sweeper.unref();
+  }
+
+  private expiresOf(sess: session.SessionData): number {
+    const cookieExpiry = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : 0;
+    return cookieExpiry || Date.now() + this.ttlMs;
+  }
+
+  override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
+    const rec = this.store.get<Stored>('sessions', sid);
+    if (!rec || rec.expires < Date.now()) return cb(null, null);
+    cb(null, structuredClone(rec.data));
+  }
+
+  override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    const data = JSON.parse(JSON.stringify(sess)) as session.SessionData;
+    this.store.commit([{ c: 'sessions', k: sid, v: { sid, data, expires: this.expiresOf(sess) } }]).then(() => cb?.(), cb);
+  }
+
+  override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    if (!this.store.get('sessions', sid)) return cb?.();
+    this.store.commit([{ c: 'sessions', k: sid, v: null }]).then(() => cb?.(), cb);
+  }
+
+  override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    const rec = this.store.get<Stored>('sessions', sid);
+    const expires = this.expiresOf(sess);
+    if (!rec || expires - rec.expires < TOUCH_EVERY) return cb?.();
+    this.store.commit([{ c: 'sessions', k: sid, v: { ...rec, expires } }]).then(() => cb?.(), cb);
+  }
+
+  /** Ends every session of a user (logout everywhere, demotion). */
+  destroyForUser(userId: string): Promise<void> {
+    const ops = [];
+    for (const [sid, rec] of this.entries()) {
+      if ((rec.data as { passport?: { user?: string } }).passport?.user === userId) ops.push({ c: 'sessions', k: sid, v: null });
+    }
+    return this.store.commit(ops);
+  }
+
+  private *entries(): Generator<[string, Stored]> {
+    for (const rec of this.store.values<Stored>('sessions')) yield [rec.sid, rec];
+  }
+
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    const ops = [];
+    for (const [sid, rec] of this.entries()) if (rec.expires < now) ops.push({ c: 'sessions', k: sid, v: null });
+    await this.store.commit(ops).catch(() => {});
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}

@@ -1,0 +1,99 @@
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const int = (def: number) => z.coerce.number().int().min(0).default(def);
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default('./data'),
+  CONTENT_DIR: z.string().default('./workshops'),
+  SEED_DIR: z.string().default('./seed'),
+  BASE_URL: z.string().url().optional(),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  TRUST_PROXY: z.string().default('false'),
+  RATE_LIMIT_LOGIN: int(10),
+  RATE_LIMIT_SIGNUP: int(5),
+  RATE_LIMIT_WINDOW_MINUTES: int(15),
+  RATE_LIMIT_SUBMIT: int(20),
+  RATE_LIMIT_JOIN: int(20),
+  RATE_LIMIT_API: int(0),
+  BACKUP_INTERVAL_HOURS: int(6),
+  BACKUP_KEEP: int(7),
+  LOG_REQUESTS: z.enum(['0', '1']).default('0'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  contentDir: string;
+  seedDir: string;
+  baseUrl: string;
+  sessionSecret: string[];
+  secureCookies: boolean;
+  trustProxy: string | boolean;
+  rateLimits: { login: number; signup: number; submit: number; join: number; api: number; windowMs: number };
+  backup: { intervalHours: number; keep: number };
+  logRequests: boolean;
+}
+
+/**
+ * Reads the environment once. Local runs get safe defaults; production refuses to start without a
+ * session secret. Locally the secret is generated once and kept in the data folder (mode 0600), so
+ * sessions survive a restart.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const baseUrl = e.BASE_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`;
+  let secret = e.SESSION_SECRET;
+  if (!secret) {
+    if (e.NODE_ENV === 'production') throw new Error('Invalid configuration: SESSION_SECRET is required in production');
+    secret = localSecret(dataDir);
+  }
+  const trust = e.TRUST_PROXY === 'false' ? false : e.TRUST_PROXY;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir,
+    contentDir: resolve(e.CONTENT_DIR),
+    seedDir: resolve(e.SEED_DIR),
+    baseUrl,
+    sessionSecret: secret.split(',').map((s) => s.trim()),
+    secureCookies: baseUrl.startsWith('https://'),
+    trustProxy: trust,
+    rateLimits: {
+      login: e.RATE_LIMIT_LOGIN,
+      signup: e.RATE_LIMIT_SIGNUP,
+      submit: e.RATE_LIMIT_SUBMIT,
+      join: e.RATE_LIMIT_JOIN,
+      api: e.RATE_LIMIT_API,
+      windowMs: e.RATE_LIMIT_WINDOW_MINUTES * 60_000,
+    },
+    backup: { intervalHours: e.BACKUP_INTERVAL_HOURS, keep: e.BACKUP_KEEP },
+    logRequests: e.LOG_REQUESTS === '1',
+  });
+}
+
+function localSecret(dataDir: string): string {
+  const path = join(dataDir, 'session-secret');
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}

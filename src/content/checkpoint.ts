@@ -1,0 +1,69 @@
+import safeRegex from 'safe-regex2';
+
+export const CHECKPOINT_INPUT_MAX = 16 * 1024;
+
+export interface CheckpointSpec {
+  prompt: string;
+  expect: string[];
+  hints?: { match: string; hint: string }[];
+  success?: string;
+}
+
+export interface Checkpoint {
+  prompt: string;
+  expect: RegExp[];
+  hints: { match: RegExp; hint: string }[];
+  success: string;
+}
+
+export interface CheckpointResult {
+  passed: boolean;
+  message: string;
+  hint?: string;
+}
+
+/**
+ * Compiles a pattern from step front matter. Patterns come from the repository, but pasted text is
+ * anyone's: patterns that can backtrack catastrophically are refused at load time (safe-regex2),
+ * and the input is capped, so no paste can stall the server.
+ */
+export function compilePattern(source: string): RegExp {
+  if (source.length > 300) throw new Error(`pattern is longer than 300 characters`);
+  const re = new RegExp(source, 'im');
+  if (!safeRegex(re)) throw new Error(`pattern /${source}/ could backtrack catastrophically (nested quantifiers)`);
+  return re;
+}
+
+export function compileCheckpoint(spec: CheckpointSpec): Checkpoint {
+  return {
+    prompt: spec.prompt,
+    expect: spec.expect.map(compilePattern),
+    hints: (spec.hints ?? []).map((h) => ({ match: compilePattern(h.match), hint: h.hint })),
+    success: spec.success ?? 'That output looks right.',
+  };
+}
+
+/** Normalizes a paste: Windows line ends, non-breaking spaces, ANSI colour codes from a terminal. */
+function normalize(output: string): string {
+  return output
+    .replace(/\r\n?/g, '\n')
+    .replace(/\u00a0/g, ' ')
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+export function checkOutput(checkpoint: Checkpoint, output: string): CheckpointResult {
+  const text = normalize(output.slice(0, CHECKPOINT_INPUT_MAX));
+  if (text.trim() === '') return { passed: false, message: 'Paste the output of the command first.' };
+  for (const { match, hint } of checkpoint.hints) {
+    if (match.test(text)) return { passed: false, message: 'Not quite yet.', hint };
+  }
+  const missing = checkpoint.expect.filter((re) => !re.test(text));
+  if (missing.length === 0) return { passed: true, message: checkpoint.success };
+  return {
+    passed: false,
+    message:
+      'This does not look like the expected output yet. Compare it with the expected output on this page, ' +
+      'and check that you pasted the whole output of the right command.',
+  };
+}

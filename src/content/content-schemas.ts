@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { SLUG_RE } from '../lib/validate.ts';
+
+export const PHASES = [
+  'host-prep', 'install', 'first-login', 'bootstrap', 'configure', 'unlock', 'verify', 'applications', 'contribute',
+] as const;
+export const DEPLOYMENTS = ['aio-sx', 'aio-dx', 'standard', 'standard-storage', 'distributed-cloud', 'any'] as const;
+export const LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const slug = z.string().max(64).regex(SLUG_RE, 'must be lowercase kebab-case');
+const tag = z.string().max(40).regex(SLUG_RE, 'tags are lowercase kebab-case');
+
+export const WorkshopMeta = z.strictObject({
+  title: text(120),
+  summary: text(300),
+  audience: text(300),
+  level: z.enum(LEVELS),
+  duration: z.number().int().positive().max(24 * 60),
+  release: z.union([z.string(), z.number()]).transform(String),
+  deployment: z.enum(DEPLOYMENTS),
+  tags: z.array(tag).max(12).default([]),
+  objectives: z.array(text(300)).min(1).max(12),
+  prerequisites: z.array(text(300)).max(12).default([]),
+});
+
+export const CheckpointMeta = z.strictObject({
+  prompt: text(300),
+  expect: z.array(z.string().min(1)).min(1).max(12),
+  hints: z.array(z.strictObject({ match: z.string().min(1), hint: text(600) })).max(12).optional(),
+  success: text(300).optional(),
+});
+
+export const StepMeta = z.strictObject({
+  title: text(120),
+  minutes: z.number().int().positive().max(600),
+  phase: z.enum(PHASES),
+  faqTags: z.array(tag).max(12).default([]),
+  checkpoint: CheckpointMeta.optional(),
+});
+
+export const GuideMeta = z.strictObject({
+  title: text(120),
+  summary: text(300),
+  tags: z.array(tag).max(12).default([]),
+  order: z.number().int().min(0).default(100),
+});
+
+export const PathsFile = z.array(
+  z.strictObject({
+    slug,
+    title: text(120),
+    summary: text(300),
+    items: z
+      .array(z.union([z.strictObject({ guide: slug }), z.strictObject({ workshop: slug })]))
+      .min(1)
+      .max(30),
+  }),
+);
+
+export const FaqSeedMeta = z.strictObject({
+  title: text(200),
+  errorText: z.string().max(2000).default(''),
+  deployment: z.array(z.enum(DEPLOYMENTS)).min(1),
+  phase: z.enum(PHASES),
+  releases: z.union([z.string(), z.number()]).transform(String).default('any'),
+  tags: z.array(tag).max(12).default([]),
+  signatures: z.array(z.string().min(1)).max(6).default([]),
+  sources: z.array(z.string().url().startsWith('https://')).max(10).default([]),
+  steps: z.array(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <workshop>/<step>')).max(20).default([]),
+});

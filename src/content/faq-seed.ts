@@ -1,0 +1,50 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { z } from 'zod';
+import { isSlug } from '../lib/validate.ts';
+import { compilePattern } from './checkpoint.ts';
+import { FaqSeedMeta } from './content-schemas.ts';
+import { parseFrontMatter, lineOfPath, type Problem } from './front-matter.ts';
+
+export type FaqSeed = z.output<typeof FaqSeedMeta> & { id: string; cause: string; fix: string; file: string };
+
+const seedFiles = (dir: string) =>
+  existsSync(join(dir, 'faq')) ? readdirSync(join(dir, 'faq')).filter((n) => n.endsWith('.md')).sort() : [];
+
+export function seedFaqIds(dir: string): Set<string> {
+  return new Set(seedFiles(dir).map((n) => n.slice(0, -3)));
+}
+
+/** Reads the seed FAQ; a broken entry is reported with file and line and left out. */
+export function loadFaqSeed(dir: string, problems: Problem[] = []): FaqSeed[] {
+  const out: FaqSeed[] = [];
+  for (const name of seedFiles(dir)) {
+    const file = join(dir, 'faq', name);
+    const relFile = relative(process.cwd(), file);
+    const id = name.slice(0, -3);
+    if (!isSlug(id)) {
+      problems.push({ file: relFile, line: 1, message: 'file name must be a kebab-case id' });
+      continue;
+    }
+    const raw = readFileSync(file, 'utf8');
+    const parsed = parseFrontMatter(relFile, raw, FaqSeedMeta, problems);
+    if (!parsed) continue;
+    let ok = true;
+    parsed.data.signatures.forEach((sig, i) => {
+      try {
+        compilePattern(sig);
+      } catch (err) {
+        ok = false;
+        problems.push({ file: relFile, line: lineOfPath(raw, ['signatures', i]), message: `signature: ${(err as Error).message}` });
+      }
+    });
+    const cause = /^##\s+Cause\s*$([\s\S]*?)(?=^##\s+Fix\s*$)/m.exec(parsed.body)?.[1]?.trim();
+    const fix = /^##\s+Fix\s*$([\s\S]*)/m.exec(parsed.body)?.[1]?.trim();
+    if (!cause || !fix) {
+      ok = false;
+      problems.push({ file: relFile, line: parsed.bodyLine, message: 'the body needs a "## Cause" section followed by a "## Fix" section' });
+    }
+    if (ok) out.push({ ...parsed.data, id, cause: cause!, fix: fix!, file: relFile });
+  }
+  return out;
+}

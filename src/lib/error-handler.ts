@@ -1,0 +1,53 @@
+import type { Request, Response, NextFunction, ErrorRequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import { AppError, notFound, unavailable } from './errors.ts';
+import { StoreWriteError } from './store/store-errors.ts';
+
+export const wantsJson = (req: Request) =>
+  req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
+
+export function notFoundHandler(_req: Request, _res: Response, next: NextFunction): void {
+  next(notFound('We could not find that page.'));
+}
+
+/** Turns anything thrown into a known error; unknown errors are logged with an id and hidden. */
+function normalize(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof StoreWriteError) return unavailable();
+  const e = err as { status?: number; statusCode?: number; type?: string; code?: string; message?: string };
+  const status = e.status ?? e.statusCode;
+  if (e.type === 'entity.parse.failed') return new AppError(400, 'malformed_json', 'The request body is not valid JSON.');
+  if (e.type === 'entity.too.large') return new AppError(413, 'too_large', 'The request is too large.');
+  if (e.type === 'parameters.too.many') return new AppError(413, 'too_many_fields', 'The form has too many fields.');
+  if (e.code === 'csrf_invalid' || e.code === 'EBADCSRFTOKEN') return new AppError(403, 'csrf_invalid', e.message ?? 'Invalid CSRF token.');
+  if (err instanceof URIError) return new AppError(400, 'bad_request', 'The address is not valid.');
+  if (status && status >= 400 && status < 500) return new AppError(status, 'bad_request', 'The request could not be understood.');
+  return new AppError(500, 'internal_error', 'Something went wrong on our side.');
+}
+
+export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appErr = normalize(err);
+    if (appErr.status >= 500) {
+      const id = randomUUID();
+      log(`error ${id} ${req.method} ${req.path}: ${(err as Error)?.stack ?? err}`);
+    }
+    if (res.headersSent) return void res.end();
+    res.status(appErr.status);
+    if (appErr.status === 429 || appErr.status === 503) res.set('Retry-After', appErr.status === 429 ? '60' : '5');
+    if (wantsJson(req)) {
+      res.json({ error: { code: appErr.code, message: appErr.message, ...(appErr.details ? { details: appErr.details } : {}) } });
+      return;
+    }
+    res.render('errors/error', { title: titleFor(appErr.status), error: appErr });
+  };
+}
+
+function titleFor(status: number): string {
+  if (status === 404) return 'Page not found';
+  if (status === 403) return 'Not allowed';
+  if (status === 401) return 'Please sign in';
+  if (status === 429) return 'Slow down';
+  if (status >= 500) return 'Something went wrong';
+  return 'That did not work';
+}

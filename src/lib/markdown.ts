@@ -1,0 +1,105 @@
+import { Marked, type Tokens } from 'marked';
+import { markedHighlight } from 'marked-highlight';
+import markedAlert from 'marked-alert';
+import hljs from 'highlight.js';
+import sanitizeHtml from 'sanitize-html';
+
+export interface Rendered {
+  html: string;
+  /** Absolute internal links (`/workshops/...`), for the content check. */
+  links: string[];
+}
+
+function createMarked(): Marked {
+  return new Marked(
+    markedHighlight({
+      emptyLangClass: 'hljs',
+      langPrefix: 'hljs language-',
+      highlight(code, lang) {
+        const language = hljs.getLanguage(lang) ? lang : 'plaintext';
+        return hljs.highlight(code, { language }).value;
+      },
+    }),
+    markedAlert(),
+    { gfm: true },
+  );
+}
+
+const marked = createMarked();
+
+// Links are collected by an extension (options passed to parse() would replace marked-alert's own
+// walkTokens); rendering is synchronous, so one collector at a time is safe.
+let collectLinks: string[] | undefined;
+marked.use({
+  walkTokens(token) {
+    if (collectLinks && token.type === 'link' && (token as Tokens.Link).href.startsWith('/')) {
+      collectLinks.push((token as Tokens.Link).href);
+    }
+  },
+});
+
+/** Code blocks get a copy button; it stays hidden until the page script can make it work. */
+function addCopyButtons(html: string): string {
+  return html
+    .replaceAll('<pre><code', '<div class="code-block"><button type="button" class="copy-btn" hidden>Copy</button><pre><code')
+    .replaceAll('</code></pre>', '</code></pre></div>');
+}
+
+/** Markdown from the repository (reviewed like code): rendered once at load. */
+export function renderTrusted(md: string): Rendered {
+  const links: string[] = [];
+  collectLinks = links;
+  try {
+    return { html: addCopyButtons(marked.parse(md, { async: false }) as string), links };
+  } finally {
+    collectLinks = undefined;
+  }
+}
+
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'a', 'ul', 'ol', 'li', 'strong', 'em', 'del', 'code', 'pre', 'blockquote',
+    'table', 'thead', 'tbody', 'tr', 'th', 'td', 'br', 'hr', 'img', 'span', 'div', 'button',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title', 'rel'],
+    img: ['src', 'alt', 'title'],
+    code: ['class'],
+    span: ['class'],
+    div: ['class'],
+    p: ['class'],
+    th: ['align'],
+    td: ['align'],
+    button: ['type', 'class', 'hidden'],
+  },
+  allowedClasses: {
+    code: ['hljs', 'language-*'],
+    span: ['hljs-*'],
+    div: ['code-block', 'markdown-alert', 'markdown-alert-*'],
+    p: ['markdown-alert-title'],
+    button: ['copy-btn'],
+  },
+  allowedSchemes: ['https', 'mailto'],
+  allowedSchemesByTag: { img: ['https'] },
+  allowProtocolRelative: false,
+  transformTags: {
+    h1: 'h2',
+    a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener noreferrer ugc' }),
+  },
+  // A <button> from a contributor could only ever be the copy button; anything else is dropped below.
+  exclusiveFilter: (frame) => frame.tag === 'button' && frame.attribs.class !== 'copy-btn',
+};
+
+export const USER_MARKDOWN_MAX = 16 * 1024;
+
+/** Markdown from a user: size-capped, rendered, then passed through an explicit allowlist. */
+export function renderUser(md: string): string {
+  const source = md.length > USER_MARKDOWN_MAX ? md.slice(0, USER_MARKDOWN_MAX) : md;
+  const html = marked.parse(source, { async: false }) as string;
+  return sanitizeHtml(addCopyButtons(html), SANITIZE);
+}
+
+/** Plain text with every tag removed (for titles and search snippets). */
+export function stripTags(html: string): string {
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
+}

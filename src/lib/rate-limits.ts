@@ -1,0 +1,50 @@
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import { AppError } from './errors.ts';
+import type { Config } from '../config.ts';
+
+function limiter(limit: number, windowMs: number, options: {
+  key?: (req: Request) => string;
+  skipSuccessfulRequests?: boolean;
+  message: string;
+}): RequestHandler {
+  if (limit <= 0) return (_req, _res, next) => next();
+  return rateLimit({
+    windowMs,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: options.skipSuccessfulRequests ?? false,
+    keyGenerator: options.key ?? ((req) => ipKeyGenerator(req.ip ?? 'unknown')),
+    handler: (_req, _res, next) => next(new AppError(429, 'rate_limited', options.message)),
+  });
+}
+
+const bodyUsername = (req: Request) => {
+  const u = (req.body as Record<string, unknown> | undefined)?.username;
+  return typeof u === 'string' ? u.normalize('NFKC').toLowerCase().slice(0, 64) : '';
+};
+
+/** Rate limits with safe defaults; every number comes from the environment (see README). */
+export function createRateLimits(config: Config) {
+  const { windowMs } = config.rateLimits;
+  const loginMessage = 'Too many sign-in attempts. Wait a few minutes and try again.';
+  return {
+    // Failed attempts only, counted both per address and per account (rotating addresses do not help).
+    loginByIp: limiter(config.rateLimits.login, windowMs, { skipSuccessfulRequests: true, message: loginMessage }),
+    loginByAccount: limiter(config.rateLimits.login, windowMs, {
+      skipSuccessfulRequests: true,
+      key: (req) => `user:${bodyUsername(req)}`,
+      message: loginMessage,
+    }),
+    signup: limiter(config.rateLimits.signup, windowMs, { message: 'Too many accounts created from here. Try again later.' }),
+    submit: limiter(config.rateLimits.submit, 60 * 60 * 1000, {
+      key: (req) => (req.user ? `user:${(req.user as { id: string }).id}` : ipKeyGenerator(req.ip ?? 'unknown')),
+      message: 'You have sent a lot in the last hour. Please wait a little before sending more.',
+    }),
+    join: limiter(config.rateLimits.join, windowMs, { message: 'Too many join attempts. Check the code and try again in a few minutes.' }),
+    api: limiter(config.rateLimits.api, 60_000, { message: 'Too many requests. Slow down.' }),
+  };
+}
+
+export type RateLimits = ReturnType<typeof createRateLimits>;

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { loadConfig, type Config } from './config.ts';
+import { openStore, type Store } from './lib/db.ts';
+import { loadContent } from './content/content-loader.ts';
+import { seedFaqIds } from './content/faq-seed.ts';
+import { createApp, type Services } from './app.ts';
+import { StoreCorruptError, StoreLockedError } from './lib/store/store-errors.ts';
+
+export interface Running {
+  server: Server;
+  store: Store;
+  services: Services;
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** Reads the environment, opens the store, loads content and listens. The only place that does. */
+export async function start(config: Config = loadConfig(), log: (m: string) => void = console.error): Promise<Running> {
+  const started = performance.now();
+  const store = await openStore(join(config.dataDir, 'store'), { log });
+  const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
+  for (const p of content.problems) log(`content: ${p.file}:${p.line}: ${p.message} (skipped)`);
+  const { app, services, close } = createApp({ config, store, content: { current: content }, log });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = config.baseUrl.replace(/:\d+$/, '') === config.baseUrl ? config.baseUrl : config.baseUrl.replace(/:\d+$/, `:${port}`);
+
+  const backupTimer = config.backup.intervalHours > 0
+    ? setInterval(() => void backup(), config.backup.intervalHours * 3_600_000).unref()
+    : undefined;
+  async function backup() {
+    try {
+      const file = await store.backup(join(config.dataDir, 'backups'), config.backup.keep);
+      log(`backup written: ${file}`);
+    } catch (err) {
+      log(`backup failed: ${(err as Error).message}`);
+    }
+  }
+  process.on('SIGUSR2', () => void backup());
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (backupTimer) clearInterval(backupTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      });
+      close();
+      await store.close();
+    })());
+
+  log(`Onramp is ready at ${url} (started in ${Math.round(performance.now() - started)} ms; data in ${config.dataDir})`);
+  return { server, store, services, url, stop };
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/src\//, '/src/'));
+if (isMain) {
+  start().then(
+    (running) => {
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+        process.once(sig, () => {
+          running.stop().then(() => process.exit(0), () => process.exit(1));
+        });
+      }
+    },
+    (err) => {
+      if (err instanceof StoreCorruptError || err instanceof StoreLockedError) console.error(`Onramp did not start.\n${err.message}`);
+      else console.error('Onramp did not start:', err instanceof Error && err.message.startsWith('Invalid configuration') ? err.message : err);
+      process.exit(1);
+    },
+  );
+}

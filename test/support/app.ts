@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { openStore, type Store } from '../../src/lib/db.ts';
+import { loadContent } from '../../src/content/content-loader.ts';
+import { seedFaqIds } from '../../src/content/faq-seed.ts';
+import { createApp, type Services } from '../../src/app.ts';
+import type { Express } from 'express';
+
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+
+export interface TestApp {
+  app: Express;
+  store: Store;
+  services: Services;
+  config: Config;
+  dir: string;
+  /** Closes the store and opens a new app on the same data folder, as a restart would. */
+  restart(): Promise<TestApp>;
+  close(): Promise<void>;
+}
+
+export function testConfig(dir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dir,
+    CONTENT_DIR: join(FIXTURES, 'workshops'),
+    SEED_DIR: join(FIXTURES, 'seed'),
+    BASE_URL: 'http://127.0.0.1:3000',
+    RATE_LIMIT_LOGIN: '1000',
+    RATE_LIMIT_SIGNUP: '1000',
+    RATE_LIMIT_SUBMIT: '1000',
+    RATE_LIMIT_JOIN: '1000',
+    BACKUP_INTERVAL_HOURS: '0',
+    ...env,
+  });
+}
+
+/** The real app on a real store in a fresh temp folder, with the fixture content. */
+export async function buildApp(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'onramp-test-'))): Promise<TestApp> {
+  const config = testConfig(dir, env);
+  const store = await openStore(join(dir, 'store'), { log: () => {} });
+  const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
+  if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
+  const { app, services, close } = createApp({ config, store, content: { current: content }, log: () => {} });
+  await (services as { seed?: () => Promise<void> }).seed?.();
+  const closeAll = async () => {
+    close();
+    await store.close();
+  };
+  return {
+    app,
+    store,
+    services,
+    config,
+    dir,
+    async restart() {
+      await closeAll();
+      return buildApp(env, dir);
+    },
+    async close() {
+      await closeAll();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Pulls the CSRF token out of a rendered form. */
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no CSRF token in page');
+  return m[1]!;
+}
+
+/** Signs up through the real form and returns the logged-in agent. */
+export async function signUp(app: Express, username: string, password = 'correct horse battery'): Promise<request.Agent> {
+  const agent = request.agent(app);
+  const page = await agent.get('/signup');
+  const res = await agent.post('/signup').type('form').send({ _csrf: csrfFrom(page.text), username, password });
+  if (res.status !== 302) throw new Error(`signup failed: ${res.status} ${res.text.slice(0, 300)}`);
+  return agent;
+}
+
+export async function logIn(app: Express, username: string, password = 'correct horse battery'): Promise<request.Agent> {
+  const agent = request.agent(app);
+  const page = await agent.get('/login');
+  const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username, password });
+  if (res.status !== 302) throw new Error(`login failed: ${res.status}`);
+  return agent;
+}
+
+/** Creates a user through the API and returns a bearer token for it. */
+export async function apiUser(app: Express, username: string, password = 'correct horse battery'): Promise<string> {
+  await request(app).post('/api/users').send({ username, password }).expect(201);
+  const res = await request(app).post('/api/tokens').send({ username, password, name: 'test' }).expect(201);
+  return res.body.token as string;
+}
