@@ -1,10 +1,10 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import session from 'express-session';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { Store } from './lib/store/store.ts';
-import type { Content } from './content/content-loader.ts';
+import type { Content, Step, Workshop } from './content/content-loader.ts';
 import { securityHeaders, sameOriginGuard, noCredentialsInQuery, requireParsedBody, createCsrf } from './lib/security.ts';
 import { createRateLimits } from './lib/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
@@ -21,6 +21,11 @@ import { progressRoutes } from './progress/progress-routes.ts';
 import { workshopRoutes } from './workshops/workshop-routes.ts';
 import { apiRoutes } from './api/api-routes.ts';
 import { unauthorized } from './lib/errors.ts';
+import type { Feature } from './lib/feature.ts';
+import type { RateLimits } from './lib/rate-limits.ts';
+import type { FaqPort } from './faq/faq-port.ts';
+import { faqFeature } from './faq/faq-feature.ts';
+import { sessionsFeature } from './sessions/sessions-feature.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,13 +43,43 @@ export function createServices(deps: AppDeps) {
   const auth = createAuthService(users);
   const progress = createProgressService(createProgressRepository(deps.store), () => deps.content.current.workshops);
   const sessionStore = new AppSessionStore(deps.store);
-  return { users, tokens, auth, progress, sessionStore, content: deps.content };
+  /** Features add locals to the step page (the "I'm stuck" panel, the live-session bar). */
+  const stepDecorators: StepDecorator[] = [];
+  return {
+    users,
+    tokens,
+    auth,
+    progress,
+    sessionStore,
+    content: deps.content,
+    store: deps.store,
+    stepDecorators,
+    /** Set by the FAQ feature. */
+    faq: undefined as FaqPort | undefined,
+  };
 }
+
+export interface FeatureContext {
+  config: Config;
+  limits: RateLimits;
+  log: (msg: string) => void;
+}
+
+export type StepDecorator = (
+  req: Request,
+  ctx: { workshop: Workshop; step: Step; checkpointOutput?: string; checkpointPassed?: boolean },
+) => Record<string, unknown>;
 
 export type Services = ReturnType<typeof createServices>;
 
 /** Builds the application; it never listens (src/server.ts does). */
-export function createApp(deps: AppDeps): { app: Express; services: Services; close: () => void } {
+export function createApp(deps: AppDeps): {
+  app: Express;
+  services: Services;
+  /** Runs each feature's start-up work (e.g. loading the seed FAQ on first start). */
+  start: () => Promise<void>;
+  close: () => void;
+} {
   const { config } = deps;
   const log = deps.log ?? ((m: string) => console.error(m));
   const services = createServices(deps);
@@ -114,13 +149,30 @@ export function createApp(deps: AppDeps): { app: Express; services: Services; cl
     next();
   });
 
+  const ctx: FeatureContext = { config, limits, log };
+  const features: Feature[] = [faqFeature(services, ctx), sessionsFeature(services, ctx)];
+
   app.use(authRoutes(services, passport, limits));
   app.use(workshopRoutes(services));
   app.use(progressRoutes(services));
   app.use('/api', apiRoutes(services, limits, csrf));
+  for (const f of features) {
+    if (f.router) app.use(f.router);
+    if (f.api) app.use('/api', f.api);
+  }
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
-  return { app, services, close: () => services.sessionStore.close() };
+  return {
+    app,
+    services,
+    start: async () => {
+      for (const f of features) await f.start?.();
+    },
+    close: () => {
+      for (const f of features) f.stop?.();
+      services.sessionStore.close();
+    },
+  };
 }

@@ -21,7 +21,8 @@ export async function start(config: Config = loadConfig(), log: (m: string) => v
   const store = await openStore(join(config.dataDir, 'store'), { log });
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   for (const p of content.problems) log(`content: ${p.file}:${p.line}: ${p.message} (skipped)`);
-  const { app, services, close } = createApp({ config, store, content: { current: content }, log });
+  const { app, services, start: startFeatures, close } = createApp({ config, store, content: { current: content }, log });
+  await startFeatures();
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

@@ -6,6 +6,7 @@ import { isSlug, parse } from '../lib/validate.ts';
 import { learnerId } from '../auth/roles.ts';
 import { findWorkshop } from '../workshops/workshop-routes.ts';
 import { CHECKPOINT_INPUT_MAX } from '../content/checkpoint.ts';
+import { renderStep } from '../workshops/step-view.ts';
 
 const DoneForm = z.strictObject({ done: z.enum(['1', '0']), _csrf: z.string().optional() });
 const CheckpointForm = z.strictObject({
@@ -44,18 +45,8 @@ export function progressRoutes(services: Services): Router {
     const result = parsed.success
       ? await services.progress.checkpoint(learnerId(req, true)!, workshop.slug, step.id, parsed.data.output)
       : { passed: false, message: parsed.error.issues[0]?.message ?? 'Paste the output of the command.' };
-    const progress = services.progress.summary(learnerId(req), workshop.slug);
-    res.status(parsed.success ? 200 : 422).render('workshops/step', {
-      title: `${step.title} · ${workshop.title}`,
-      workshop,
-      step,
-      progress,
-      record: progress.steps[step.id],
-      prev: workshop.steps[step.index - 1],
-      next: workshop.steps[step.index + 1],
-      result,
-      output,
-    });
+    res.status(parsed.success ? 200 : 422);
+    renderStep(req, res, services, workshop, step, { result, output });
   });
 
   return r;

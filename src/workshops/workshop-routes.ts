@@ -5,6 +5,7 @@ import { isSlug } from '../lib/validate.ts';
 import { currentUser, learnerId } from '../auth/roles.ts';
 import { DEPLOYMENTS, LEVELS } from '../content/content-schemas.ts';
 import type { Workshop } from '../content/content-loader.ts';
+import { renderStep } from './step-view.ts';
 
 const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -67,18 +68,7 @@ export function workshopRoutes(services: Services): Router {
     if (!step) throw notFound('This workshop has no such step.');
     const id = learnerId(req);
     if (id) await services.progress.visit(id, workshop.slug, step.id);
-    const progress = services.progress.summary(id, workshop.slug);
-    res.render('workshops/step', {
-      title: `${step.title} · ${workshop.title}`,
-      workshop,
-      step,
-      progress,
-      record: progress.steps[step.id],
-      prev: workshop.steps[step.index - 1],
-      next: workshop.steps[step.index + 1],
-      result: undefined,
-      output: '',
-    });
+    renderStep(req, res, services, workshop, step);
   });
 
   r.get('/guides', (_req, res) => {

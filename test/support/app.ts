@@ -44,8 +44,8 @@ export async function buildApp(env: Record<string, string> = {}, dir = mkdtempSy
   const store = await openStore(join(dir, 'store'), { log: () => {} });
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
-  const { app, services, close } = createApp({ config, store, content: { current: content }, log: () => {} });
-  await (services as { seed?: () => Promise<void> }).seed?.();
+  const { app, services, start, close } = createApp({ config, store, content: { current: content }, log: () => {} });
+  await start();
   const closeAll = async () => {
     close();
     await store.close();

@@ -1,0 +1,20 @@
+/**
+ * What other features may ask of the FAQ (the live sessions use it to match a participant's pasted
+ * error and to turn a question into a draft). Implemented by the FAQ feature.
+ */
+export interface FaqPort {
+  /** Approved entries that best match a pasted error or log excerpt, best first. */
+  matchLog(text: string, limit?: number): { id: string; title: string }[];
+  /** Creates a draft in the review queue. */
+  createDraft(input: {
+    title: string;
+    errorText?: string;
+    cause?: string;
+    fix?: string;
+    sources?: string[];
+    tags?: string[];
+    authorId: string;
+    /** Where it came from, shown to reviewers (e.g. "Live session: Install AIO-SX, 2026-12-01"). */
+    origin?: string;
+  }): Promise<{ id: string }>;
+}
