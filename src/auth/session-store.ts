@@ -55,6 +55,12 @@ export class AppSessionStore extends session.Store {
     this.store.commit([{ c: 'sessions', k: sid, v: { ...rec, expires } }]).then(() => cb?.(), cb);
   }
 
+  /** Whether a session is still alive (a logged-out session is gone); used to end live streams. */
+  isActive(sid: string): boolean {
+    const rec = this.store.get<Stored>('sessions', sid);
+    return !!rec && rec.expires >= Date.now() && !!(rec.data as { passport?: unknown }).passport;
+  }
+
   /** Ends every session of a user (logout everywhere, demotion). */
   destroyForUser(userId: string): Promise<void> {
     const ops = [];
