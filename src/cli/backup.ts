@@ -1,0 +1,53 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig } from '../config.ts';
+import { openStore } from '../lib/db.ts';
+
+/**
+ * `npm run backup`: a consistent snapshot in DATA_DIR/backups. If the server is running, it is asked
+ * (SIGUSR2) to write one itself, since only the running process holds the store.
+ */
+const config = loadConfig();
+const storeDir = join(config.dataDir, 'store');
+const backupDir = join(config.dataDir, 'backups');
+
+async function newestBackup(): Promise<{ name: string; mtime: number } | undefined> {
+  const names = (await readdir(backupDir).catch(() => [] as string[])).filter((n) => n.startsWith('onramp-backup-'));
+  const stats = await Promise.all(names.map(async (name) => ({ name, mtime: (await stat(join(backupDir, name))).mtimeMs })));
+  return stats.sort((a, b) => b.mtime - a.mtime)[0];
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const pid = Number((await readFile(join(storeDir, 'onramp.lock'), 'utf8').catch(() => '')).trim());
+if (pid && running(pid)) {
+  const before = await newestBackup();
+  process.kill(pid, 'SIGUSR2');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const now = await newestBackup();
+    if (now && now.name !== before?.name) {
+      console.log(`Backup written by the running server (pid ${pid}): ${join(backupDir, now.name)}`);
+      break;
+    }
+    if (Date.now() > deadline) {
+      console.error('The running server did not write a backup within 60 s; check its log.');
+      process.exit(1);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+} else {
+  const store = await openStore(storeDir);
+  try {
+    console.log(`Backup written: ${await store.backup(backupDir, config.backup.keep)}`);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,86 @@
+/** Records of the live-sessions feature, as kept in the store. */
+
+export type SessionStatus = 'scheduled' | 'live' | 'ended';
+
+export interface Question {
+  id: string;
+  by: string;
+  byName: string;
+  text: string;
+  /** User ids; one vote per user. */
+  votes: string[];
+  answered: boolean;
+  answer?: string;
+  pinned: boolean;
+  at: string;
+  faqDraftId?: string;
+}
+
+export interface Announcement {
+  id: string;
+  text: string;
+  byName: string;
+  at: string;
+}
+
+export interface LiveSession {
+  id: string;
+  code: string;
+  workshop: string;
+  title: string;
+  /** UTC, ISO 8601. */
+  startsAt: string;
+  durationMinutes: number;
+  capacity: number;
+  hosts: string[];
+  helpers: string[];
+  series?: { id: string; rule: 'weekly'; count: number; index: number };
+  /** As set by the hosts; `phaseOf` also takes the clock into account. */
+  status: SessionStatus;
+  roomStep?: string;
+  announcements: Announcement[];
+  questions: Question[];
+  createdAt: string;
+  createdBy: string;
+  endedAt?: string;
+}
+
+export interface Stuck {
+  note: string;
+  step: string;
+  at: string;
+  matches: { id: string; title: string }[];
+}
+
+export interface Participant {
+  sessionId: string;
+  userId: string;
+  username: string;
+  joinedAt: string;
+  currentStep: string;
+  stepEnteredAt: string;
+  stepsDone: string[];
+  /** Milliseconds spent on each finished step (step ids validated against the workshop). */
+  stepTimes: Record<string, number>;
+  stuck?: Stuck;
+  /** Steps on which the participant raised "I'm stuck" at least once (for the report). */
+  stuckSteps: string[];
+}
+
+/** Who receives an event: the hosts and helpers only, or everybody in the session. */
+export type Audience = 'staff' | 'all';
+
+export interface LiveEvent {
+  sessionId: string;
+  seq: number;
+  type: string;
+  audience: Audience;
+  data: unknown;
+  at: string;
+}
+
+/** What a user may do in one session. */
+export type Access = 'admin' | 'host' | 'helper' | 'participant' | 'none';
+export const isStaff = (a: Access) => a === 'admin' || a === 'host' || a === 'helper';
+/** Hosts and admins run the session; helpers work the question queue. */
+export const canRun = (a: Access) => a === 'admin' || a === 'host';

@@ -1,0 +1,188 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Store, restoreInto, type StoreOptions } from '../../src/lib/store/store.ts';
+import { StoreCorruptError, StoreLockedError, StoreWriteError } from '../../src/lib/store/store-errors.ts';
+
+const OPTIONS: StoreOptions = {
+  collections: { items: { shards: 4, indexes: { name: (v: { name: string }) => v.name } }, other: { shards: 1 } },
+  compactIntervalMs: 0,
+  log: () => {},
+};
+
+const open: Store[] = [];
+async function openStore(dir: string, options = OPTIONS): Promise<Store> {
+  const s = await Store.open(dir, options);
+  open.push(s);
+  return s;
+}
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close().catch(() => {});
+});
+const tmp = () => mkdtempSync(join(tmpdir(), 'onramp-store-'));
+
+describe('store', () => {
+  it('when writes are acknowledged, then a reopened store has them, from the journal or the shards', async () => {
+    const dir = tmp();
+    const s = await openStore(dir);
+    await s.commit([{ c: 'items', k: 'a', v: { name: 'alpha' } }]);
+    await s.commit([{ c: 'items', k: 'b', v: { name: 'beta' } }, { c: 'other', k: 'x', v: { n: 1 } }]);
+    await s.commit([{ c: 'items', k: 'a', v: null }]);
+    // simulate a crash: no close, no compaction; release the lock the way a dead process would
+    (s as unknown as { closed: boolean }).closed = true;
+    writeFileSync(join(dir, 'onramp.lock'), '999999');
+    const again = await openStore(dir);
+    expect(again.get('items', 'a')).toBeUndefined();
+    expect(again.get('items', 'b')).toEqual({ name: 'beta' });
+    expect(again.lookup('items', 'name', 'beta')).toBe('b');
+    expect(again.lookup('items', 'name', 'alpha')).toBeUndefined();
+    await again.close();
+    open.pop();
+    expect(readdirSync(dir).filter((n) => n.startsWith('journal-')).length).toBe(1);
+    const third = await openStore(dir);
+    expect(third.get('other', 'x')).toEqual({ n: 1 });
+    expect(third.count('items')).toBe(1);
+  });
+
+  it('when 200 writes arrive at once, then they share a handful of disk syncs', async () => {
+    const s = await openStore(tmp());
+    await Promise.all(Array.from({ length: 200 }, (_, i) => s.commit([{ c: 'items', k: `k${i}`, v: { name: `n${i}` } }])));
+    expect(s.count('items')).toBe(200);
+    expect(s.stats.batches).toBeLessThanOrEqual(3);
+  });
+
+  it('when a value cannot be serialized (too deep, BigInt), then it is refused and nothing changes', async () => {
+    const s = await openStore(tmp());
+    let deep: unknown = {};
+    for (let i = 0; i < 20_000; i++) deep = { d: deep };
+    await expect(s.commit([{ c: 'items', k: 'p', v: { name: 'p', deep } }])).rejects.toThrow();
+    await expect(s.commit([{ c: 'items', k: 'q', v: { name: 'q', n: 1n } }])).rejects.toThrow();
+    expect(s.get('items', 'p')).toBeUndefined();
+    await s.commit([{ c: 'items', k: 'ok', v: { name: 'ok' } }]);
+    await s.compact();
+    expect(s.get('items', 'ok')).toEqual({ name: 'ok' });
+  });
+
+  it('when compacting, then only changed shards are rewritten, files are 0600 and covered journals go away', async () => {
+    const dir = tmp();
+    const s = await openStore(dir);
+    await s.commit([{ c: 'items', k: 'a', v: { name: 'a' } }]);
+    await s.compact();
+    const shardFiles = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    const before = new Map(shardFiles.map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+    await new Promise((r) => setTimeout(r, 20));
+    await s.commit([{ c: 'other', k: 'x', v: { n: 2 } }]);
+    await s.compact();
+    const after = readdirSync(dir).filter((n) => n.endsWith('.json'));
+    const changed = after.filter((f) => statSync(join(dir, f)).mtimeMs !== before.get(f));
+    expect(shardFiles).toHaveLength(1);
+    expect(changed).toEqual(['other.00.json']);
+    for (const f of readdirSync(dir).filter((n) => n !== 'onramp.lock')) {
+      expect(statSync(join(dir, f)).mode & 0o077).toBe(0);
+    }
+    expect(readdirSync(dir).filter((n) => n.startsWith('journal-'))).toHaveLength(1);
+  });
+
+  for (const [label, content] of [
+    ['empty', ''],
+    ['half-written', '{"format":"onramp-shard","version":1,"collection":"items","shard":0,"records":[["a",{"na'],
+    ['NUL-filled', '\0'.repeat(4096)],
+  ] as const) {
+    it(`when a data file is ${label}, then start-up stops naming the file, and the file is left untouched`, async () => {
+      const dir = tmp();
+      const s = await openStore(dir);
+      await s.commit([{ c: 'items', k: 'a', v: { name: 'a' } }]);
+      await s.close();
+      open.pop();
+      const file = join(dir, 'items.00.json');
+      writeFileSync(file, content);
+      const err = await Store.open(dir, OPTIONS).catch((e) => e);
+      expect(err).toBeInstanceOf(StoreCorruptError);
+      expect(err.message).toContain('items.00.json');
+      expect(readFileSync(file, 'utf8')).toBe(content);
+      expect(existsSync(join(dir, 'onramp.lock'))).toBe(false);
+    });
+  }
+
+  it('when the journal ends in an unfinished line, then it is ignored; a damaged complete line stops start-up', async () => {
+    const dir = tmp();
+    const s = await openStore(dir);
+    await s.commit([{ c: 'items', k: 'a', v: { name: 'a' } }]);
+    (s as unknown as { closed: boolean }).closed = true;
+    writeFileSync(join(dir, 'onramp.lock'), '999999');
+    const journal = readdirSync(dir).find((n) => n.startsWith('journal-'))!;
+    writeFileSync(join(dir, journal), readFileSync(join(dir, journal), 'utf8') + '0badc0de [{"c":"items","k":"b"');
+    const again = await openStore(dir);
+    expect(again.get('items', 'a')).toEqual({ name: 'a' });
+    expect(again.get('items', 'b')).toBeUndefined();
+    (again as unknown as { closed: boolean }).closed = true;
+    open.pop();
+    writeFileSync(join(dir, 'onramp.lock'), '999999');
+    const text = readFileSync(join(dir, journal), 'utf8').replace('"a"', '"z"');
+    writeFileSync(join(dir, journal), text);
+    await expect(Store.open(dir, OPTIONS)).rejects.toThrow(/checksum/);
+  });
+
+  it('when a second store opens the same folder, then it refuses', async () => {
+    const dir = tmp();
+    await openStore(dir);
+    await expect(Store.open(dir, OPTIONS)).rejects.toBeInstanceOf(StoreLockedError);
+  });
+
+  it('when the disk refuses a write, then the batch is undone, the caller gets StoreWriteError, and the next write works', async () => {
+    const dir = tmp();
+    const s = await openStore(dir);
+    await s.commit([{ c: 'items', k: 'a', v: { name: 'a' } }]);
+    const probe = await openFile(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync: () => Promise<void> };
+    await probe.close();
+    const original = proto.datasync;
+    proto.datasync = function () {
+      proto.datasync = original;
+      return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+    };
+    const failed = s.commit([{ c: 'items', k: 'a', v: { name: 'changed' } }, { c: 'items', k: 'b', v: { name: 'b' } }]);
+    await expect(failed).rejects.toBeInstanceOf(StoreWriteError);
+    expect(s.get('items', 'a')).toEqual({ name: 'a' });
+    expect(s.get('items', 'b')).toBeUndefined();
+    expect(s.lookup('items', 'name', 'a')).toBe('a');
+    await s.commit([{ c: 'items', k: 'c', v: { name: 'c' } }]);
+    (s as unknown as { closed: boolean }).closed = true;
+    open.pop();
+    writeFileSync(join(dir, 'onramp.lock'), '999999');
+    const again = await openStore(dir);
+    expect(again.get('items', 'a')).toEqual({ name: 'a' });
+    expect(again.get('items', 'b')).toBeUndefined();
+    expect(again.get('items', 'c')).toEqual({ name: 'c' });
+  });
+
+  it('when a backup is restored into a stopped instance, then its data replaces the old data, which is kept aside', async () => {
+    const dir = tmp();
+    const s = await openStore(dir);
+    await s.commit([{ c: 'items', k: 'a', v: { name: 'a' } }]);
+    const file = await s.backup(join(dir, '..', `${dir.split('/').pop()}-backups`));
+    await s.commit([{ c: 'items', k: 'b', v: { name: 'b' } }]);
+    await s.close();
+    open.pop();
+    expect(await restoreInto(dir, file, OPTIONS)).toBe(1);
+    const restored = await openStore(dir);
+    expect(restored.get('items', 'a')).toEqual({ name: 'a' });
+    expect(restored.get('items', 'b')).toBeUndefined();
+    expect(readdirSync(dir).some((n) => n.startsWith('pre-restore-'))).toBe(true);
+  });
+
+  it('when a backup file is damaged, then restore refuses before touching anything', async () => {
+    const dir = tmp();
+    const s = await openStore(dir);
+    await s.commit([{ c: 'items', k: 'a', v: { name: 'a' } }]);
+    await s.close();
+    open.pop();
+    const bad = join(dir, '..', 'bad-backup.json');
+    writeFileSync(bad, '{"format":"onramp-backup","version":1,"collections":{"items":[["a",null]]}}');
+    await expect(restoreInto(dir, bad, OPTIONS)).rejects.toBeInstanceOf(StoreCorruptError);
+    const same = await openStore(dir);
+    expect(same.get('items', 'a')).toEqual({ name: 'a' });
+  });
+});
