@@ -1,5 +1,6 @@
 import express, { type Express, type Request } from 'express';
 import session from 'express-session';
+import ejs from 'ejs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
@@ -22,6 +23,7 @@ import { workshopRoutes } from './workshops/workshop-routes.ts';
 import { apiRoutes } from './api/api-routes.ts';
 import { unauthorized } from './lib/errors.ts';
 import type { Feature } from './lib/feature.ts';
+import { readMetrics } from './lib/metrics.ts';
 import type { RateLimits } from './lib/rate-limits.ts';
 import type { FaqPort } from './faq/faq-port.ts';
 import { faqFeature } from './faq/faq-feature.ts';
@@ -38,6 +40,7 @@ export interface AppDeps {
 }
 
 export function createServices(deps: AppDeps) {
+  readMetrics(false); // starts the event-loop monitor
   const users = createUsersRepository(deps.store);
   const tokens = createTokensRepository(deps.store);
   const auth = createAuthService(users);
@@ -89,9 +92,12 @@ export function createApp(deps: AppDeps): {
   const app = express();
 
   app.set('trust proxy', config.trustProxy);
+  // Includes are written from the views root ('/partials/head'): ejs resolves those without the
+  // existsSync probes that relative includes cost on every render.
+  const views = join(root, 'views');
+  app.engine('ejs', (file, data, cb) => ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: true }, cb as never));
   app.set('view engine', 'ejs');
-  app.set('views', join(root, 'views'));
-  app.set('view cache', true);
+  app.set('views', views);
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
 

@@ -6,7 +6,8 @@ import type { RateLimits } from '../lib/rate-limits.ts';
 import { notFound, unauthorized } from '../lib/errors.ts';
 import { isSlug, parse } from '../lib/validate.ts';
 import { ApiSignup, ApiTokenRequest } from '../auth/auth-schemas.ts';
-import { currentUser, requireUser } from '../auth/roles.ts';
+import { currentUser, requireRole, requireUser } from '../auth/roles.ts';
+import { readMetrics } from '../lib/metrics.ts';
 import { findWorkshop } from '../workshops/workshop-routes.ts';
 import { CHECKPOINT_INPUT_MAX } from '../content/checkpoint.ts';
 import type { Workshop } from '../content/content-loader.ts';
@@ -107,6 +108,14 @@ export function apiRoutes(services: Services, limits: RateLimits, csrf: CsrfSync
     const { output } = parse(CheckpointBody, req.body, 400);
     const result = await services.progress.checkpoint(me(req), workshop.slug, step.id, output);
     res.json({ workshop: workshop.slug, step: step.id, ...result });
+  });
+
+  r.get('/admin/metrics', requireRole('admin'), (req, res) => {
+    res.json({
+      ...readMetrics(req.query.reset === '1'),
+      store: { ...services.store.stats },
+      counts: { users: services.store.count('users'), progress: services.store.count('progress'), sessions: services.store.count('sessions') },
+    });
   });
 
   return r;

@@ -35,7 +35,7 @@ export class AppSessionStore extends session.Store {
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
     const rec = this.store.get<Stored>('sessions', sid);
     if (!rec || rec.expires < Date.now()) return cb(null, null);
-    cb(null, structuredClone(rec.data));
+    cb(null, rec.data);
   }
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {

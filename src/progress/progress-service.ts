@@ -84,7 +84,7 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
     async setDone(learnerId: string, slug: string, stepId: string, done: boolean): Promise<ProgressSummary> {
       const { workshop } = stepOf(slug, stepId);
       const now = new Date().toISOString();
-      const p = structuredClone(repo.get(learnerId, slug)) ?? blank(learnerId, slug);
+      const p = repo.get(learnerId, slug) ?? blank(learnerId, slug);
       const prev = p.steps[stepId];
       p.steps[stepId] = { ...prev, done, doneAt: done ? (prev?.done ? prev.doneAt : now) : undefined, updatedAt: now };
       p.lastStep = stepId;
@@ -99,7 +99,7 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
       if (!step.checkpoint) throw notFound('This step has no checkpoint.');
       const result = checkOutput(step.checkpoint, output);
       const now = new Date().toISOString();
-      const p = structuredClone(repo.get(learnerId, slug)) ?? blank(learnerId, slug);
+      const p = repo.get(learnerId, slug) ?? blank(learnerId, slug);
       const prev = p.steps[stepId];
       p.steps[stepId] = {
         done: prev?.done ?? false,
@@ -121,7 +121,7 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
         const anon = repo.get(fromLearnerId, slug);
         if (!anon) continue;
         const mine = repo.get(toLearnerId, slug);
-        const target: WorkshopProgress = structuredClone(mine) ?? { ...structuredClone(anon), learnerId: toLearnerId, steps: {} };
+        const target: WorkshopProgress = mine ?? { ...anon, learnerId: toLearnerId, steps: {} };
         for (const [id, rec] of Object.entries(anon.steps)) {
           const cur = target.steps[id];
           if (!cur || (!cur.done && rec.done) || (!cur.checkpoint?.passed && rec.checkpoint?.passed)) {

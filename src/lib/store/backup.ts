@@ -12,17 +12,21 @@ export interface BackupData {
 
 const BACKUP_RE = /^onramp-backup-[0-9TZ-]+\.json$/;
 
+/** `collections` holds each record's JSON text; the file is assembled from it. */
 export async function writeBackup(
   dir: string,
-  collections: Record<string, [string, unknown][]>,
+  collections: Record<string, [string, string][]>,
   keep: number,
 ): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const createdAt = new Date().toISOString();
-  const data: BackupData = { format: 'onramp-backup', version: 1, createdAt, collections };
+  const parts = Object.entries(collections).map(
+    ([name, records]) => `${JSON.stringify(name)}:[${records.map(([k, s]) => `[${JSON.stringify(k)},${s}]`).join(',')}]`,
+  );
+  const text = `{"format":"onramp-backup","version":1,"createdAt":${JSON.stringify(createdAt)},"collections":{${parts.join(',')}}}`;
   const name = `onramp-backup-${createdAt.replace(/[:.]/g, '-')}.json`;
   const path = join(dir, name);
-  await writeFileDurably(path, JSON.stringify(data));
+  await writeFileDurably(path, text);
   const all = (await readdir(dir)).filter((n) => BACKUP_RE.test(n)).sort();
   for (const old of all.slice(0, Math.max(0, all.length - keep))) await unlink(join(dir, old)).catch(() => {});
   return path;

@@ -25,9 +25,12 @@ export async function listJournalGens(dir: string): Promise<number[]> {
     .sort((a, b) => a - b);
 }
 
-/** Encodes one batch as one line: `<crc32 hex> <json>\n`. A batch is durable once its line is synced. */
-export function encodeBatch(ops: Op[]): Buffer {
-  const json = JSON.stringify(ops);
+/**
+ * Encodes one batch as one line: `<crc32 hex> <json>\n`, from values serialized once (`s`, or null
+ * for a delete). A batch is durable once its line is synced.
+ */
+export function encodeBatch(ops: { c: string; k: string; s: string | null }[]): Buffer {
+  const json = `[${ops.map((op) => `{"c":${JSON.stringify(op.c)},"k":${JSON.stringify(op.k)},"v":${op.s ?? 'null'}}`).join(',')}]`;
   const crc = crc32(json).toString(16).padStart(8, '0');
   return Buffer.from(`${crc} ${json}\n`, 'utf8');
 }

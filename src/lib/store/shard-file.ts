@@ -8,7 +8,8 @@ export interface ShardData {
   version: 1;
   collection: string;
   shard: number;
-  records: [string, unknown][];
+  /** Key and the record's JSON text. */
+  records: [string, string][];
 }
 
 function lineOf(text: string, err: unknown): string {
@@ -34,11 +35,13 @@ export function parseShard(path: string, text: string, collection: string, shard
   if (data.collection !== collection || data.shard !== shard) {
     throw new StoreCorruptError(path, `holds ${data.collection}#${data.shard}, expected ${collection}#${shard}`);
   }
-  for (const rec of data.records) {
+  const records = data.records as unknown as [string, unknown][];
+  for (const rec of records) {
     if (!Array.isArray(rec) || typeof rec[0] !== 'string' || rec[1] === null || typeof rec[1] !== 'object') {
       throw new StoreCorruptError(path, 'a record is malformed');
     }
   }
+  data.records = records.map(([k, v]) => [k, JSON.stringify(v)]);
   return data;
 }
 
@@ -64,8 +67,11 @@ class ShardAdapter implements Adapter<ShardData> {
     return parseShard(this.path, text, this.collection, this.shard);
   }
 
+  /** Records are already JSON text, so the file is assembled, not serialized again. */
   async write(data: ShardData): Promise<void> {
-    await writeFileDurably(this.path, JSON.stringify(data));
+    const head = JSON.stringify({ format: data.format, version: data.version, collection: data.collection, shard: data.shard });
+    const body = data.records.map(([k, s]) => `[${JSON.stringify(k)},${s}]`).join(',\n');
+    await writeFileDurably(this.path, `${head.slice(0, -1)},"records":[\n${body}]}\n`);
   }
 }
 

@@ -29,14 +29,24 @@ export interface StoreOptions {
 
 interface Collection {
   name: string;
-  shards: Map<string, unknown>[];
+  /** Records are kept as their JSON text: flat strings cost the garbage collector almost nothing,
+   * and a snapshot is written by concatenation, without serializing objects again. */
+  shards: Map<string, string>[];
   files: Low<ShardData>[];
   indexes: Map<string, { fn: (v: any) => string | undefined; map: Map<string, string> }>;
 }
 
+/** An op with its value already serialized (`s`), once, for the journal and for memory alike. */
+interface Encoded {
+  c: string;
+  k: string;
+  s: string | null;
+  v?: unknown;
+}
+
 interface Pending {
   line: Buffer;
-  undo: Op[];
+  undo: Encoded[];
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -100,11 +110,11 @@ export class Store {
       for (let i = 0; i < spec.shards; i++) {
         const file = openShard(join(this.dir, `${name}.${String(i).padStart(2, '0')}.json`), name, i);
         await file.read();
-        const map = new Map<string, unknown>(file.data.records);
+        const map = new Map<string, string>(file.data.records);
         file.data.records = [];
         col.shards.push(map);
         col.files.push(file);
-        for (const [k, v] of map) this.indexAdd(col, k, v);
+        if (col.indexes.size > 0) for (const [k, v] of map) this.indexAdd(col, k, JSON.parse(v));
       }
       this.collections.set(name, col);
     }
@@ -115,7 +125,7 @@ export class Store {
       if (tornTailBytes > 0) {
         this.log(`store: ${path} ends with ${tornTailBytes} bytes of an unfinished write (never acknowledged); ignored`);
       }
-      for (const ops of batches) this.apply(ops);
+      for (const ops of batches) this.apply(ops.map((op) => ({ c: op.c, k: op.k, s: op.v === null || op.v === undefined ? null : JSON.stringify(op.v), v: op.v })));
     }
     this.obsoleteGens = gens;
     this.gen = (gens.at(-1) ?? 0) + 1;
@@ -140,13 +150,20 @@ export class Store {
     return col.shards.length === 1 ? 0 : fnv1a(key) % col.shards.length;
   }
 
+  /** A fresh copy of the record: callers may change it freely before committing it back. */
   get<T>(collection: string, key: string): T | undefined {
     const col = this.col(collection);
-    return col.shards[this.shardOf(col, key)]!.get(key) as T | undefined;
+    const text = col.shards[this.shardOf(col, key)]!.get(key);
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  }
+
+  has(collection: string, key: string): boolean {
+    const col = this.col(collection);
+    return col.shards[this.shardOf(col, key)]!.has(key);
   }
 
   *values<T>(collection: string): IterableIterator<T> {
-    for (const shard of this.col(collection).shards) yield* shard.values() as IterableIterator<T>;
+    for (const shard of this.col(collection).shards) for (const text of shard.values()) yield JSON.parse(text) as T;
   }
 
   count(collection: string): number {
@@ -172,22 +189,23 @@ export class Store {
     }
   }
 
-  /** Applies ops in memory and returns the ops that undo them. */
-  private apply(ops: Op[]): Op[] {
-    const undo: Op[] = [];
+  /** Applies encoded ops in memory and returns the ops that undo them. */
+  private apply(ops: Encoded[]): Encoded[] {
+    const undo: Encoded[] = [];
     for (const op of ops) {
       const col = this.col(op.c);
       const shardNo = this.shardOf(col, op.k);
       const shard = col.shards[shardNo]!;
       const prev = shard.get(op.k);
-      if (prev !== undefined) this.indexRemove(col, op.k, prev);
-      if (op.v === null || op.v === undefined) shard.delete(op.k);
+      const indexed = col.indexes.size > 0;
+      if (prev !== undefined && indexed) this.indexRemove(col, op.k, JSON.parse(prev));
+      if (op.s === null) shard.delete(op.k);
       else {
-        shard.set(op.k, op.v);
-        this.indexAdd(col, op.k, op.v);
+        shard.set(op.k, op.s);
+        if (indexed) this.indexAdd(col, op.k, op.v ?? JSON.parse(op.s));
       }
       this.dirty.add(`${op.c}#${shardNo}`);
-      undo.push({ c: op.c, k: op.k, v: prev ?? null });
+      undo.push({ c: op.c, k: op.k, s: prev ?? null });
     }
     return undo.reverse();
   }
@@ -201,12 +219,14 @@ export class Store {
     if (this.closed) return Promise.reject(new Error('The store is closed'));
     if (ops.length === 0) return Promise.resolve();
     let line: Buffer;
+    let encoded: Encoded[];
     try {
-      line = encodeBatch(ops);
+      encoded = ops.map((op) => ({ c: op.c, k: op.k, s: op.v === null || op.v === undefined ? null : JSON.stringify(op.v), v: op.v }));
+      line = encodeBatch(encoded);
     } catch (err) {
       return Promise.reject(err);
     }
-    const undo = this.apply(ops);
+    const undo = this.apply(encoded);
     this.stats.commits += 1;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ line, undo, resolve, reject });
@@ -312,7 +332,7 @@ export class Store {
 
   /** A consistent snapshot of every collection, taken in one pass of the event loop. */
   async backup(targetDir: string, keep = 7): Promise<string> {
-    const collections: Record<string, [string, unknown][]> = {};
+    const collections: Record<string, [string, string][]> = {};
     for (const [name, col] of this.collections) {
       collections[name] = col.shards.flatMap((s) => [...s.entries()]);
     }

@@ -1,0 +1,188 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadContent } from '../src/content/content-loader.ts';
+import { startServerProcess, killed, type ServerProcess } from '../test/support/server-process.ts';
+import { buildContent, buildStore, BENCH_PASSWORD, FORTY } from './build-store.ts';
+import { load, fmt, percentile } from './load.ts';
+import type { BenchContext, Scenario } from './bench-types.ts';
+
+/**
+ * npm run bench: builds a 10,000-learner store, starts the real server on loopback and measures it
+ * against bare Express serving the same bytes, in the same run. Prints figures and ratios.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 10_000);
+const started = performance.now();
+const line = (s: string) => console.log(s);
+const work = mkdtempSync(join(tmpdir(), 'onramp-bench-'));
+const children: ServerProcess['child'][] = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+const contentDir = join(work, 'content');
+buildContent(ROOT, contentDir);
+const content = loadContent(contentDir);
+const mirrorSteps = content.workshops.get('registry-mirror')!.steps.map((s) => s.id);
+const fortySteps = content.workshops.get(FORTY)!.steps.map((s) => s.id);
+
+const extras = await loadExtras();
+
+line(`# Onramp benchmark (${new Date().toISOString()}, Node ${process.version}, ${LEARNERS} learners)`);
+let t = performance.now();
+const big = await buildStore(join(work, 'big'), LEARNERS, 520, mirrorSteps, extras.seed);
+const small = await buildStore(join(work, 'small'), 100, 100, mirrorSteps);
+line(`store built in ${((performance.now() - t) / 1000).toFixed(1)} s: ${bytesOf(join(work, 'big', 'store'))}`);
+
+const env = { CONTENT_DIR: contentDir, SEED_DIR: join(ROOT, 'seed'), RATE_LIMIT_LOGIN: '0', RATE_LIMIT_SIGNUP: '0', RATE_LIMIT_SUBMIT: '0', RATE_LIMIT_JOIN: '0' };
+
+t = performance.now();
+const server = await startServerProcess(join(work, 'big'), env, 60_000);
+children.push(server.child);
+const startupMs = performance.now() - t;
+const selfReported = /started in (\d+) ms/.exec(server.output())?.[1];
+line(`\n## Start-up with the large store\nready after ${Math.round(startupMs)} ms from spawn (server's own count: ${selfReported} ms); target < 3000 ms`);
+
+// Signed-in learners for the step page: log in through the real form.
+const cookies: string[] = [];
+for (let i = 1; i <= 50; i++) cookies.push(await login(server.url, `learner${i}`));
+const stepPath = '/workshops/aio-simplex-virtual/steps/run-bootstrap';
+const html = await (await fetch(server.url + stepPath, { headers: { cookie: cookies[0]! } })).text();
+if (!html.includes('Mark done') && !html.includes('Undo')) throw new Error('step page did not render for a signed-in learner');
+const htmlFile = join(work, 'step.html');
+writeFileSync(htmlFile, html);
+const bare = await startBare(htmlFile);
+
+line(`\n## Signed-in learner's step page (${html.length} bytes), 50 connections, ${SECONDS} s`);
+let c = 0;
+const page = await load({ url: server.url + stepPath, connections: 50, seconds: SECONDS, setup: (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[c++ % cookies.length]! } }) });
+const barePage = await load({ url: `${bare}/page`, connections: 50, seconds: SECONDS });
+line(`onramp: ${fmt(page)}\nbare express: ${fmt(barePage)}`);
+line(`ratio ${(page.rps / barePage.rps).toFixed(2)} (target >= 0.5); p99 ${page.p99} ms (target < 50 ms)`);
+
+line(`\n## Progress writes, sustained: PUT /api/me/progress, 200 connections, ${SECONDS} s, ${LEARNERS} learners in the store`);
+await metrics(server.url, big.adminToken, true);
+let w = 0;
+const writeSetup = (prefix: string) => (req: { headers?: Record<string, string> }) => {
+  const n = w++;
+  const token = big.tokens[n % 500]!;
+  return { ...req, method: 'PUT', path: `${prefix}/${FORTY}/${fortySteps[n % fortySteps.length]}`, headers: { ...req.headers, 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: `{"done":${n % 2 === 0}}` };
+};
+const writes = await load({ url: server.url, connections: 200, seconds: SECONDS, method: 'PUT', setup: writeSetup('/api/me/progress') });
+const loopDuringWrites = await metrics(server.url, big.adminToken, true);
+const bareWrites = await load({ url: bare, connections: 200, seconds: SECONDS, method: 'PUT', setup: writeSetup('/json') });
+line(`onramp: ${fmt(writes)}\nbare express (same JSON parse): ${fmt(bareWrites)}`);
+line(`acknowledged writes/s ${Math.round(writes.rps)} (target >= 1500); ratio ${(writes.rps / bareWrites.rps).toFixed(2)} (target >= 0.4)`);
+line(`event loop during the write run: max delay ${loopDuringWrites.eventLoopDelayMs.max.toFixed(1)} ms (target <= 50 ms); journal syncs ${loopDuringWrites.store.batches}, commits ${loopDuringWrites.store.commits}`);
+
+line('\n## A room at once: 200 learners send a write in the same instant (10,000 learners in the store)');
+const bursts: number[] = [];
+await Promise.all(big.tokens.slice(0, 200).map((tok) => fetch(`${server.url}/api/session`, { headers: { authorization: `Bearer ${tok}` } }).then((r) => r.text())));
+await metrics(server.url, big.adminToken, true);
+for (let round = 0; round < 5; round++) {
+  const t0 = performance.now();
+  const results = await Promise.all(
+    big.tokens.slice(0, 200).map((tok, i) =>
+      fetch(`${server.url}/api/me/progress/${FORTY}/${fortySteps[(i + round) % fortySteps.length]}`, {
+        method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${tok}` }, body: `{"done":${round % 2 === 0}}`,
+      }).then((r) => r.status),
+    ),
+  );
+  if (results.some((s) => s !== 200)) throw new Error(`burst had failures: ${results.filter((s) => s !== 200).length}`);
+  bursts.push(performance.now() - t0);
+}
+const burstLoop = await metrics(server.url, big.adminToken, true);
+line(`all 200 acknowledged in: ${bursts.map((b) => Math.round(b)).join(', ')} ms (worst ${Math.round(Math.max(...bursts))} ms; target < 500 ms)`);
+line(`event loop during the bursts: max delay ${burstLoop.eventLoopDelayMs.max.toFixed(1)} ms (target <= 50 ms)`);
+
+line('\n## Write cost against store size: PUT p50 at 10 connections, 5 s');
+const largeP50 = await load({ url: server.url, connections: 10, seconds: 5, method: 'PUT', setup: writeSetup('/api/me/progress') });
+const smallServer = await startServerProcess(join(work, 'small'), env, 60_000);
+children.push(smallServer.child);
+let ws = 0;
+const smallP50 = await load({
+  url: smallServer.url, connections: 10, seconds: 5, method: 'PUT',
+  setup: (req) => {
+    const n = ws++;
+    return { ...req, method: 'PUT', path: `/api/me/progress/${FORTY}/${fortySteps[n % fortySteps.length]}`, headers: { ...req.headers, 'content-type': 'application/json', authorization: `Bearer ${small.tokens[n % small.tokens.length]}` }, body: `{"done":${n % 2 === 0}}` };
+  },
+});
+await killed(smallServer.child, 'SIGTERM');
+line(`100 learners: ${fmt(smallP50)}\n${LEARNERS} learners: ${fmt(largeP50)}`);
+line(`p50 ratio large/small ${(largeP50.p50 / Math.max(smallP50.p50, 0.5)).toFixed(2)} (target <= 2)`);
+
+const ctx: BenchContext = {
+  url: server.url,
+  tokens: big.tokens,
+  adminToken: big.adminToken,
+  workshop: { slug: 'aio-simplex-virtual', steps: content.workshops.get('aio-simplex-virtual')!.steps.map((s) => s.id) },
+  serverPid: server.child.pid!,
+  log: line,
+};
+for (const [name, scenario] of extras.scenarios) {
+  line(`\n## ${name}`);
+  await scenario(ctx);
+}
+
+const final = await metrics(server.url, big.adminToken, false);
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1];
+line(`\n## Memory\nserver RSS now ${(final.rssBytes / 2 ** 20).toFixed(0)} MB, peak (VmHWM) ${(Number(hwm) / 1024).toFixed(0)} MB`);
+await killed(server.child, 'SIGTERM');
+for (const child of children) await killed(child, 'SIGKILL');
+rmSync(work, { recursive: true, force: true });
+line(`\nbenchmark finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+process.exit(0);
+
+// ---------------------------------------------------------------------------------------------
+
+async function login(url: string, username: string): Promise<string> {
+  const page = await fetch(`${url}/login`);
+  const pre = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await fetch(`${url}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, username, password: BENCH_PASSWORD }),
+  });
+  if (res.status !== 302) throw new Error(`login of ${username} failed: ${res.status}`);
+  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+}
+
+async function metrics(url: string, token: string, reset: boolean) {
+  const res = await fetch(`${url}/api/admin/metrics${reset ? '?reset=1' : ''}`, { headers: { authorization: `Bearer ${token}` } });
+  return (await res.json()) as { eventLoopDelayMs: { max: number }; rssBytes: number; store: { batches: number; commits: number } };
+}
+
+function startBare(file: string): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /ready at (\S+)/.exec(d.toString());
+      if (m) resolve(m[1]!);
+    });
+  });
+}
+
+function bytesOf(dir: string): string {
+  let total = 0;
+  for (const name of readdirSync(dir)) total += statSync(join(dir, name)).size;
+  return `${(total / 2 ** 20).toFixed(1)} MB on disk`;
+}
+
+async function loadExtras(): Promise<{ seed: Parameters<typeof buildStore>[4]; scenarios: [string, Scenario][] }> {
+  const scenarios: [string, Scenario][] = [];
+  const seeders: NonNullable<Parameters<typeof buildStore>[4]>[] = [];
+  for (const [file, exportName, title] of [
+    ['scenarios/faq-search.ts', 'faqSearch', 'FAQ search with 2,000 entries'],
+    ['scenarios/live-sse.ts', 'liveSse', 'Live session: 500 participants on SSE'],
+  ] as const) {
+    if (!existsSync(join(ROOT, 'bench', file))) continue;
+    const mod = (await import(`./${file}`)) as Record<string, unknown>;
+    if (typeof mod[exportName] === 'function') scenarios.push([title, mod[exportName] as Scenario]);
+    if (typeof mod.seed === 'function') seeders.push(mod.seed as never);
+  }
+  return { seed: async (commit, users) => { for (const s of seeders) await s(commit, users); }, scenarios };
+}

@@ -1,0 +1,166 @@
+import http from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { BenchContext, Scenario } from '../bench-types.ts';
+import { percentile } from '../load.ts';
+
+const PARTICIPANTS = 500;
+const ACTORS = 200;
+const TIMEOUT_MS = 10_000;
+
+interface Stream {
+  status: number;
+  events: number;
+  close: () => void;
+  closed: Promise<void>;
+}
+
+/**
+ * A bounded SSE client on node:http: it keeps no history, only counts events and hands each parsed
+ * event to `onEvent`; the buffer never holds more than one unfinished event.
+ */
+function openStream(url: string, token: string, agent: http.Agent, onEvent?: (type: string, data: string) => void): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent, headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` } }, (res) => {
+      const stream: Stream = {
+        status: res.statusCode ?? 0,
+        events: 0,
+        close: () => req.destroy(),
+        closed: new Promise((r) => res.once('close', r)),
+      };
+      let buf = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        if (buf.length > 1 << 20) return req.destroy(new Error('event larger than 1 MB'));
+        let cut: number;
+        while ((cut = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, cut);
+          buf = buf.slice(cut + 2);
+          if (block.startsWith(':') || !block.includes('data: ')) continue;
+          stream.events += 1;
+          if (onEvent) {
+            const type = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+            onEvent(type, /^data: (.*)$/m.exec(block)?.[1] ?? '');
+          }
+        }
+      });
+      resolve(stream);
+    });
+    req.on('error', (err) => reject(err));
+  });
+}
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+async function api<T>(ctx: BenchContext, token: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${ctx.url}/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function inBatches<T, R>(items: T[], size: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map((x, j) => fn(x, i + j)))));
+  return out;
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, ms: number, what: string) {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`${what}: not reached within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * 500 participants on SSE in one session while 200 of them change progress through the API: time
+ * from each PUT to the host stream's event for it, server RSS, and streams released afterwards.
+ */
+export const liveSse: Scenario = async (ctx) => {
+  const { log } = ctx;
+  const pid = ctx.serverPid;
+  const stats = () => api<{ streams: number }>(ctx, ctx.adminToken, 'GET', '/sessions/stats');
+  const baseline = (await stats()).streams;
+  const rssBefore = rssMb(pid);
+
+  const session = await api<{ id: string; code: string }>(ctx, ctx.adminToken, 'POST', '/sessions', {
+    workshop: ctx.workshop.slug, title: 'Bench room', startsAt: new Date().toISOString(), durationMinutes: 120, capacity: 1000,
+  });
+  const tokens = ctx.tokens.filter((tk) => tk !== ctx.adminToken).slice(0, PARTICIPANTS);
+  const joined = await inBatches(tokens, 50, (tk) =>
+    api<{ participant: { userId: string; stepsDone: string[] } }>(ctx, tk, 'POST', '/sessions/join', { code: session.code }));
+
+  // The host's stream: each participant event settles the pending action of that participant.
+  const pending = new Map<string, { step: string; done: boolean; resolve: () => void }>();
+  const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
+  const base = `${ctx.url}/api/sessions/${session.id}`;
+  const host = await openStream(`${base}/events`, ctx.adminToken, agent, (type, data) => {
+    if (type !== 'participant') return;
+    const p = JSON.parse(data) as { userId: string; stepsDone: string[] };
+    const want = pending.get(p.userId);
+    if (want && p.stepsDone.includes(want.step) === want.done) {
+      pending.delete(p.userId);
+      want.resolve();
+    }
+  });
+  if (host.status !== 200) throw new Error(`host stream answered ${host.status}`);
+
+  let t = performance.now();
+  const streams = await inBatches(tokens, 100, (tk) => openStream(`${base}/my-events`, tk, agent));
+  const refused = streams.filter((s) => s.status !== 200).length;
+  await waitFor(() => streams.every((s) => s.status !== 200 || s.events > 0), TIMEOUT_MS, 'first room event on every stream');
+  log(`${PARTICIPANTS} participants joined and connected in ${Math.round(performance.now() - t)} ms (${refused} refused); server streams ${(await stats()).streams} (baseline ${baseline})`);
+  const rssConnected = rssMb(pid);
+
+  let rssPeak = rssConnected;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 100);
+  const state = joined.map((j) => ({ userId: j.participant.userId, done: new Set(j.participant.stepsDone) }));
+
+  /** One action: toggles a step of participant i and resolves with the ms until the host saw it. */
+  const act = (i: number, round: number) => {
+    const step = ctx.workshop.steps[(i + round) % ctx.workshop.steps.length]!;
+    const s = state[i]!;
+    const done = !s.done.has(step);
+    const started = performance.now();
+    const seen = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no host event for participant ${i} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      pending.set(s.userId, { step, done, resolve: () => { clearTimeout(timer); resolve(performance.now() - started); } });
+    });
+    const write = fetch(`${ctx.url}/api/me/progress/${ctx.workshop.slug}/${step}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ done }),
+    }).then((r) => { if (!r.ok) throw new Error(`PUT answered ${r.status}`); });
+    if (done) s.done.add(step); else s.done.delete(step);
+    return Promise.all([seen, write]).then(([ms]) => ms);
+  };
+
+  const report = (name: string, ms: number[]) =>
+    log(`${name}: p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms over ${ms.length} actions (target p99 < 250 ms)`);
+
+  // Spread: 200 participants act over about two seconds, as a room does.
+  t = performance.now();
+  const spread = await Promise.all(Array.from({ length: ACTORS }, (_, i) => new Promise<number>((r, j) => setTimeout(() => act(i, 0).then(r, j), i * 10))));
+  report('action -> host event, 200 actions over 2 s', spread);
+  // Burst: the same 200 act in the same instant.
+  const burst = await Promise.all(Array.from({ length: ACTORS }, (_, i) => act(i, 1)));
+  report('action -> host event, 200 actions at once', burst);
+  report('action -> host event, all', [...spread, ...burst]);
+  await new Promise((r) => setTimeout(r, 1200)); // let the throttled room summary reach everyone
+  clearInterval(sampler);
+  const fanout = streams.reduce((n, s) => n + s.events, 0);
+  log(`participants' streams received ${fanout} events in all (room summaries, at most one a second per session)`);
+
+  for (const s of [...streams, host]) s.close();
+  t = performance.now();
+  await waitFor(async () => (await stats()).streams <= baseline, TIMEOUT_MS, 'streams released');
+  log(`streams back to baseline (${baseline}) ${Math.round(performance.now() - t)} ms after the clients left`);
+  agent.destroy();
+  await api(ctx, ctx.adminToken, 'POST', `/sessions/${session.id}/end`);
+  await new Promise((r) => setTimeout(r, 500));
+  log(`server RSS: before ${rssBefore.toFixed(0)} MB, connected ${rssConnected.toFixed(0)} MB, peak during actions ${rssPeak.toFixed(0)} MB, after ${rssMb(pid).toFixed(0)} MB`);
+};
