@@ -1,0 +1,92 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { buildApp, type TestApp } from '../support/app.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`Skipping the install browser journey: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+
+let t: TestApp;
+let server: Server;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  t = await buildApp();
+  server = t.app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: 30_000,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  if (!hasChromium) return;
+  await browser?.close().catch(() => {});
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+  await t?.close();
+}, 30_000);
+
+describe.skipIf(!hasChromium)('a newcomer follows the guided install in a real browser', () => {
+  it('opens the workshop, completes two steps with a checkpoint, signs up, keeps progress, logs out and in, and resumes', async () => {
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+
+    await page.goto(base);
+    expect(await page.textContent('h1')).toContain('Install StarlingX');
+    await page.click('text=Demo install');
+    expect(await page.textContent('h1')).toBe('Demo install');
+    await page.click('#start-button');
+    expect(page.url()).toBe(`${base}/workshops/demo-install/steps/prepare`);
+    // the copy button is made visible by the page script (CSP allows only our own script file)
+    expect(await page.isVisible('.copy-btn')).toBe(true);
+
+    await Promise.all([page.waitForURL('**/steps/unlock'), page.click('#mark-done')]);
+    await page.fill('#output', '| 1  | controller-0 | controller  | locked | disabled | online |');
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Check my output")')]);
+    expect(await page.textContent('#checkpoint-result')).toContain('The host is still locked');
+    await page.fill('#output', '| 1  | controller-0 | controller  | unlocked | enabled | available |');
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Check my output")')]);
+    expect(await page.textContent('#checkpoint-result')).toContain('Checkpoint passed.');
+    await Promise.all([page.waitForURL('**/steps/verify'), page.click('#mark-done')]);
+    expect(await page.textContent('.progress-text')).toContain('2 of 3 steps done');
+
+    await page.click('text=Create account');
+    await page.fill('#username', 'newcomer');
+    await page.fill('#password', 'a long pass phrase');
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signup')), page.click('button:has-text("Create account")')]);
+    expect(page.url()).toBe(`${base}/workshops/demo-install/steps/verify`);
+    await page.goto(`${base}/dashboard`);
+    expect(await page.textContent('main')).toContain('2 of 3 steps done');
+
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign out")')]);
+    await page.goto(`${base}/dashboard`);
+    expect(await page.textContent('main')).toContain('You have not started a workshop yet');
+    await page.click('text=Sign in');
+    await page.fill('#username', 'newcomer');
+    await page.fill('#password', 'a long pass phrase');
+    await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')]);
+    await page.goto(`${base}/workshops/demo-install`);
+    expect((await page.textContent('#start-button'))!.trim()).toBe('Resume');
+    await page.click('#start-button');
+    expect(page.url()).toBe(`${base}/workshops/demo-install/steps/verify`);
+    expect(await page.textContent('.progress-text')).toContain('2 of 3 steps done');
+    expect(problems, problems.join('\n')).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
