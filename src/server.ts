@@ -51,12 +51,12 @@ export async function start(config: Config = loadConfig(), log: (m: string) => v
   const stop = () =>
     (stopping ??= (async () => {
       if (backupTimer) clearInterval(backupTimer);
+      close(); // ends live streams first, or server.close() would wait for them
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       });
-      close();
       await store.close();
     })());
 

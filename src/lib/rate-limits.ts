@@ -42,7 +42,11 @@ export function createRateLimits(config: Config) {
       key: (req) => (req.user ? `user:${(req.user as { id: string }).id}` : ipKeyGenerator(req.ip ?? 'unknown')),
       message: 'You have sent a lot in the last hour. Please wait a little before sending more.',
     }),
-    join: limiter(config.rateLimits.join, windowMs, { message: 'Too many join attempts. Check the code and try again in a few minutes.' }),
+    // Only wrong codes count: a classroom behind one address joins freely, guessing codes stops fast.
+    join: limiter(config.rateLimits.join, windowMs, {
+      skipSuccessfulRequests: true,
+      message: 'Too many join attempts. Check the code and try again in a few minutes.',
+    }),
     api: limiter(config.rateLimits.api, 60_000, { message: 'Too many requests. Slow down.' }),
   };
 }

@@ -76,6 +76,8 @@ export interface LiveEvent {
   type: string;
   audience: Audience;
   data: unknown;
+  /** What staff streams get instead of `data`, when they see more (e.g. who asked a question). */
+  staffData?: unknown;
   at: string;
 }
 

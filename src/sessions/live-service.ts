@@ -1,0 +1,163 @@
+import type { Services } from '../app.ts';
+import type { SessionUser } from '../auth/passport.ts';
+import { toSessionUser } from '../auth/passport.ts';
+import type { ProgressListener } from '../progress/progress-service.ts';
+import { conflict, forbidden } from '../lib/errors.ts';
+import type { LiveBroker, Subscriber } from './live-broker.ts';
+import type { LiveEmitter } from './live-emitter.ts';
+import { applyProgress } from './participant-progress.ts';
+import type { SessionsRepository } from './sessions-repository.ts';
+import type { SessionsService } from './sessions-service.ts';
+import { phaseOf } from './session-time.ts';
+import { isStaff, type LiveEvent, type LiveSession, type Participant } from './sessions-types.ts';
+import { questionView, sessionView, sortQuestions, staffParticipant, stuckByStep } from './session-views.ts';
+
+/** How the stream's request was authenticated, so that a logout or a revoked token ends it. */
+export interface StreamAuth {
+  sid?: string;
+  token?: string;
+}
+
+export type StreamPlan =
+  | { ended: true }
+  | { ended: false; subscriber: Subscriber; replay: LiveEvent[]; lastSeq: number; first: { type: string; data: unknown }[] };
+
+/** More missed events than this and the client is told to reload its state instead. */
+const MAX_REPLAY = 1000;
+
+/** The participants' side of a live session, the room state, and the streams. */
+export function createLiveService(deps: {
+  repo: SessionsRepository;
+  sessions: SessionsService;
+  services: Services;
+  broker: LiveBroker;
+  emitter: LiveEmitter;
+  baseUrl: string;
+  log: (msg: string) => void;
+}) {
+  const { repo, sessions, services, broker, emitter } = deps;
+  const workshopOf = (slug: string) => services.content.current.workshops.get(slug);
+
+  function open(s: LiveSession): LiveSession {
+    if (phaseOf(s) === 'ended') throw conflict('This session has ended.');
+    return s;
+  }
+
+  function participantOf(s: LiveSession, user: SessionUser): Participant {
+    const p = repo.participant(s.id, user.id);
+    if (!p) throw forbidden('Join the session first.');
+    return p;
+  }
+
+  const participantEvent = (p: Participant) => ({ type: 'participant', audience: 'staff' as const, data: staffParticipant(p) });
+
+  function matchesFor(note: string) {
+    if (!note.trim() || !services.faq) return [];
+    try {
+      return services.faq.matchLog(note, 3).map((m) => ({ id: m.id, title: m.title }));
+    } catch (err) {
+      deps.log(`sessions: FAQ matching failed: ${(err as Error).message}`);
+      return [];
+    }
+  }
+
+  return {
+    async join(s: LiveSession, user: SessionUser): Promise<{ participant: Participant; created: boolean }> {
+      const result = sessions.newParticipant(s, user);
+      if (result.created) await emitter.emit(s.id, { participants: [result.participant] }, [participantEvent(result.participant)]);
+      return result;
+    },
+
+    async stuck(s: LiveSession, user: SessionUser, note: string, step?: string): Promise<Participant> {
+      const p = structuredClone(participantOf(open(s), user));
+      const at = workshopOf(s.workshop)?.stepById.has(step ?? '') ? step! : p.currentStep;
+      p.stuck = { note, step: at, at: new Date().toISOString(), matches: matchesFor(note) };
+      if (!p.stuckSteps.includes(at)) p.stuckSteps.push(at);
+      await emitter.emit(s.id, { participants: [p] }, [participantEvent(p)]);
+      return p;
+    },
+
+    async unstuck(s: LiveSession, user: SessionUser): Promise<void> {
+      const p = structuredClone(participantOf(open(s), user));
+      if (!p.stuck) return;
+      delete p.stuck;
+      await emitter.emit(s.id, { participants: [p] }, [participantEvent(p)]);
+    },
+
+    /** Progress written anywhere (pages or API) moves the participant on every live session of that workshop. */
+    onProgress: ((e) => {
+      const workshop = workshopOf(e.workshop);
+      if (!workshop) return;
+      const now = Date.now();
+      for (const s of repo.all()) {
+        if (s.workshop !== e.workshop || phaseOf(s, now) !== 'live') continue;
+        const p = repo.participant(s.id, e.learnerId);
+        const next = p && applyProgress(p, workshop, e.step, e.kind, now);
+        if (next) {
+          emitter.emit(s.id, { participants: [next] }, [participantEvent(next)]).catch((err) => deps.log(`sessions: progress event lost: ${err.message}`));
+        }
+      }
+    }) as ProgressListener,
+
+    /** Hosts and helpers get everybody; a participant gets themselves and the room in numbers. */
+    state(s: LiveSession, user: SessionUser | undefined) {
+      const access = sessions.access(s, user);
+      if (access === 'none') throw forbidden('Join the session first.');
+      const staff = isStaff(access);
+      const workshop = workshopOf(s.workshop);
+      const participants = repo.participants(s.id);
+      const common = {
+        session: sessionView(s, access, deps.baseUrl, sessions.names),
+        steps: (workshop?.steps ?? []).map((st) => ({ id: st.id, title: st.title })),
+        room: emitter.room(s.id),
+        questions: sortQuestions(s.questions).map((q) => questionView(q, staff, user!.id)),
+        announcements: [...s.announcements].reverse(),
+        lastEventId: repo.lastEventId(s.id),
+      };
+      if (!staff) return { ...common, me: participants.find((p) => p.userId === user!.id) ?? null };
+      return {
+        ...common,
+        participants: participants.map(staffParticipant).sort((a, b) => a.username.localeCompare(b.username)),
+        stuckByStep: stuckByStep(workshop, participants),
+        streams: broker.countsFor(s.id),
+      };
+    },
+
+    /**
+     * Checks who may listen and works out what a (re)connecting client missed; the route hands the
+     * plan to the broker, which owns the open streams. `ended` means: answer 204 (EventSource stops).
+     */
+    planStream(s: LiveSession, user: SessionUser, kind: 'staff' | 'participant', lastEventId: number | undefined, auth: StreamAuth): StreamPlan {
+      const access = sessions.access(s, user);
+      if (kind === 'staff' ? !isStaff(access) : access === 'none') {
+        throw forbidden(kind === 'staff' ? 'Only the hosts and helpers of this session see its dashboard.' : 'Join the session first.');
+      }
+      if (phaseOf(s) === 'ended') return { ended: true };
+      const version = services.users.byId(user.id)?.sessionVersion;
+      const stillAllowed = () => {
+        const u = services.users.byId(user.id);
+        if (!u || u.sessionVersion !== version) return false;
+        if (auth.sid && !services.sessionStore.isActive(auth.sid)) return false;
+        if (auth.token && services.tokens.find(auth.token)?.userId !== user.id) return false;
+        const cur = repo.get(s.id);
+        if (!cur || phaseOf(cur) === 'ended') return false;
+        const a = sessions.access(cur, toSessionUser(u));
+        return kind === 'staff' ? isStaff(a) : a !== 'none';
+      };
+      const current = repo.lastEventId(s.id);
+      const from = lastEventId === undefined ? current : Math.min(lastEventId, current);
+      const missed = repo.eventsAfter(s.id, from, MAX_REPLAY);
+      const first: { type: string; data: unknown }[] = missed ? [] : [{ type: 'reset', data: { lastEventId: current } }];
+      if (kind === 'participant') first.push({ type: 'room', data: emitter.room(s.id) });
+      return {
+        ended: false,
+        subscriber: { sessionId: s.id, userId: user.id, kind, stillAllowed },
+        replay: missed ?? [],
+        lastSeq: missed ? from : current,
+        first,
+      };
+    },
+  };
+}
+
+export type LiveService = ReturnType<typeof createLiveService>;

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../app.ts';
+import type { SessionUser } from '../auth/passport.ts';
+import { conflict, forbidden, invalid, notFound } from '../lib/errors.ts';
+import type { LiveBroker } from './live-broker.ts';
+import type { LiveEmitter } from './live-emitter.ts';
+import type { SessionsRepository } from './sessions-repository.ts';
+import type { SessionsService } from './sessions-service.ts';
+import { phaseOf } from './session-time.ts';
+import { canRun, isStaff, type LiveSession, type Question } from './sessions-types.ts';
+import { questionView } from './session-views.ts';
+
+const MAX_QUESTIONS = 300;
+const KEEP_ANNOUNCEMENTS = 50;
+
+/** The question queue and the hosts' controls. Every change re-reads the session and checks access. */
+export function createRoomActions(deps: {
+  repo: SessionsRepository;
+  sessions: SessionsService;
+  services: Services;
+  broker: LiveBroker;
+  emitter: LiveEmitter;
+}) {
+  const { repo, sessions, emitter } = deps;
+
+  /** The latest record, still open, with the caller's access checked. */
+  function load(id: string, user: SessionUser, need: 'member' | 'staff' | 'run'): LiveSession {
+    const s = structuredClone(sessions.get(id));
+    const access = sessions.access(s, user);
+    const ok = need === 'member' ? access !== 'none' : need === 'staff' ? isStaff(access) : canRun(access);
+    if (!ok) throw forbidden(need === 'member' ? 'Join the session first.' : 'Only the hosts of this session can do that.');
+    if (phaseOf(s) === 'ended') throw conflict('This session has ended.');
+    return s;
+  }
+
+  function question(s: LiveSession, qid: string): Question {
+    const q = s.questions.find((x) => x.id === qid);
+    if (!q) throw notFound('No such question.');
+    return q;
+  }
+
+  const questionEvent = (q: Question) => ({ type: 'question', audience: 'all' as const, data: questionView(q, false), staffData: questionView(q, true) });
+
+  return {
+    async ask(id: string, user: SessionUser, text: string): Promise<Question> {
+      const s = load(id, user, 'member');
+      if (s.questions.length >= MAX_QUESTIONS) throw conflict('This session has reached its limit of questions.');
+      const q: Question = { id: randomUUID(), by: user.id, byName: user.username, text, votes: [], answered: false, pinned: false, at: new Date().toISOString() };
+      s.questions.push(q);
+      await emitter.emit(s.id, { session: s }, [questionEvent(q)]);
+      return q;
+    },
+
+    /** One vote per person, and not on one's own question. */
+    async vote(id: string, user: SessionUser, qid: string, on: boolean): Promise<Question> {
+      const s = load(id, user, 'member');
+      const q = question(s, qid);
+      if (q.by === user.id) throw conflict('You cannot vote for your own question.');
+      if (q.votes.includes(user.id) === on) return q;
+      q.votes = on ? [...q.votes, user.id] : q.votes.filter((v) => v !== user.id);
+      await emitter.emit(s.id, { session: s }, [questionEvent(q)]);
+      return q;
+    },
+
+    async answer(id: string, user: SessionUser, qid: string, answer: string | undefined): Promise<Question> {
+      const s = load(id, user, 'staff');
+      const q = question(s, qid);
+      q.answered = true;
+      if (answer) q.answer = answer;
+      await emitter.emit(s.id, { session: s }, [questionEvent(q)]);
+      return q;
+    },
+
+    async pin(id: string, user: SessionUser, qid: string, pinned: boolean): Promise<Question> {
+      const s = load(id, user, 'staff');
+      const q = question(s, qid);
+      q.pinned = pinned;
+      await emitter.emit(s.id, { session: s }, [questionEvent(q)]);
+      return q;
+    },
+
+    async announce(id: string, user: SessionUser, text: string) {
+      const s = load(id, user, 'run');
+      const a = { id: randomUUID(), text, byName: user.username, at: new Date().toISOString() };
+      s.announcements = [...s.announcements, a].slice(-KEEP_ANNOUNCEMENTS);
+      await emitter.emit(s.id, { session: s }, [{ type: 'announcement', audience: 'all', data: a }]);
+      return a;
+    },
+
+    async setRoomStep(id: string, user: SessionUser, step: string): Promise<void> {
+      const s = load(id, user, 'run');
+      const st = deps.services.content.current.workshops.get(s.workshop)?.stepById.get(step);
+      if (!st) throw invalid('Some fields need attention.', { step: 'This workshop has no such step.' });
+      s.roomStep = st.id;
+      await emitter.emit(s.id, { session: s }, [{ type: 'room-step', audience: 'all', data: { step: st.id, title: st.title, index: st.index } }]);
+    },
+
+    /** Opens the session before its start time (it opens by itself a quarter of an hour before). */
+    async start(id: string, user: SessionUser): Promise<void> {
+      const s = load(id, user, 'run');
+      if (s.status === 'live') return;
+      s.status = 'live';
+      await emitter.emit(s.id, { session: s }, [{ type: 'status', audience: 'all', data: { status: 'live' } }]);
+    },
+
+    async end(id: string, user: SessionUser): Promise<void> {
+      const s = load(id, user, 'run');
+      s.status = 'ended';
+      s.endedAt = new Date().toISOString();
+      await emitter.emit(s.id, { session: s }, [{ type: 'status', audience: 'all', data: { status: 'ended' } }]);
+      deps.broker.closeSession(s.id);
+    },
+  };
+}
+
+export type RoomActions = ReturnType<typeof createRoomActions>;

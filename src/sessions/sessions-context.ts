@@ -1,0 +1,22 @@
+import type { RequestHandler } from 'express';
+import type { Services } from '../app.ts';
+import type { Config } from '../config.ts';
+import type { RateLimits } from '../lib/rate-limits.ts';
+import type { LiveBroker } from './live-broker.ts';
+import type { LiveService } from './live-service.ts';
+import type { ReportService } from './report-service.ts';
+import type { RoomActions } from './room-actions.ts';
+import type { SessionsService } from './sessions-service.ts';
+
+/** Everything the feature's routers need, built once in sessions-feature.ts. */
+export interface SessionsContext {
+  services: Services;
+  config: Config;
+  limits: RateLimits;
+  joinLimit: RequestHandler;
+  sessions: SessionsService;
+  live: LiveService;
+  room: RoomActions;
+  reports: ReportService;
+  broker: LiveBroker;
+}

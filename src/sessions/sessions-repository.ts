@@ -1,0 +1,91 @@
+import type { Op, Store } from '../lib/store/store.ts';
+import type { Audience, LiveEvent, LiveSession, Participant } from './sessions-types.ts';
+
+const SEQ_WIDTH = 10;
+const participantKey = (sessionId: string, userId: string) => `${sessionId}~${userId}`;
+const eventKey = (sessionId: string, seq: number) => `${sessionId}~${String(seq).padStart(SEQ_WIDTH, '0')}`;
+
+/**
+ * The only module of the feature that touches the store. Sessions, participants and events are written
+ * together in one commit, so a participant's change and the event that announces it cannot part.
+ * Two in-memory indexes are rebuilt from the store at start: the last event id of each session, and
+ * the participants of each session.
+ */
+export function createSessionsRepository(store: Store) {
+  const lastSeq = new Map<string, number>();
+  for (const e of store.values<LiveEvent>('liveEvents')) {
+    if (e.seq > (lastSeq.get(e.sessionId) ?? 0)) lastSeq.set(e.sessionId, e.seq);
+  }
+  const roster = new Map<string, Set<string>>();
+  for (const p of store.values<Participant>('participants')) addToRoster(p);
+
+  function addToRoster(p: Participant) {
+    let set = roster.get(p.sessionId);
+    if (!set) roster.set(p.sessionId, (set = new Set()));
+    set.add(p.userId);
+  }
+
+  return {
+    get: (id: string) => store.get<LiveSession>('liveSessions', id),
+    byCode(code: string): LiveSession | undefined {
+      const id = store.lookup('liveSessions', 'code', code);
+      return id ? store.get<LiveSession>('liveSessions', id) : undefined;
+    },
+    codeTaken: (code: string) => store.lookup('liveSessions', 'code', code) !== undefined,
+    all: () => [...store.values<LiveSession>('liveSessions')],
+
+    participant: (sessionId: string, userId: string) => store.get<Participant>('participants', participantKey(sessionId, userId)),
+    participants(sessionId: string): Participant[] {
+      const out: Participant[] = [];
+      for (const userId of roster.get(sessionId) ?? []) {
+        const p = store.get<Participant>('participants', participantKey(sessionId, userId));
+        if (p) out.push(p);
+      }
+      return out;
+    },
+    participantCount: (sessionId: string) => roster.get(sessionId)?.size ?? 0,
+
+    lastEventId: (sessionId: string) => lastSeq.get(sessionId) ?? 0,
+    /** Takes the next event id; commit it in the same turn of the event loop to keep ids in order. */
+    newEvent(sessionId: string, type: string, audience: Audience, data: unknown, staffData?: unknown): LiveEvent {
+      const seq = (lastSeq.get(sessionId) ?? 0) + 1;
+      lastSeq.set(sessionId, seq);
+      return { sessionId, seq, type, audience, data, ...(staffData !== undefined ? { staffData } : {}), at: new Date().toISOString() };
+    },
+    /** Events after `after`, oldest first; undefined when more than `max` were missed. */
+    eventsAfter(sessionId: string, after: number, max: number): LiveEvent[] | undefined {
+      const last = lastSeq.get(sessionId) ?? 0;
+      if (last - after > max) return undefined;
+      const out: LiveEvent[] = [];
+      for (let seq = Math.max(after, 0) + 1; seq <= last; seq++) {
+        const e = store.get<LiveEvent>('liveEvents', eventKey(sessionId, seq));
+        if (e) out.push(e);
+      }
+      return out;
+    },
+
+    write(w: { sessions?: LiveSession[]; participants?: Participant[]; events?: LiveEvent[] }): Promise<void> {
+      const ops: Op[] = [];
+      for (const s of w.sessions ?? []) ops.push({ c: 'liveSessions', k: s.id, v: s });
+      for (const p of w.participants ?? []) {
+        ops.push({ c: 'participants', k: participantKey(p.sessionId, p.userId), v: p });
+        addToRoster(p);
+      }
+      for (const e of w.events ?? []) ops.push({ c: 'liveEvents', k: eventKey(e.sessionId, e.seq), v: e });
+      return store.commit(ops);
+    },
+
+    /** Drops the catch-up events of a finished session; the session, roster and report stay. */
+    pruneEvents(sessionId: string): Promise<void> {
+      const last = lastSeq.get(sessionId) ?? 0;
+      const ops: Op[] = [];
+      for (let seq = 1; seq <= last; seq++) {
+        const k = eventKey(sessionId, seq);
+        if (store.get('liveEvents', k)) ops.push({ c: 'liveEvents', k, v: null });
+      }
+      return store.commit(ops);
+    },
+  };
+}
+
+export type SessionsRepository = ReturnType<typeof createSessionsRepository>;

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { Username } from '../auth/auth-schemas.ts';
+import { isSlug } from '../lib/validate.ts';
+import { isTimeZone } from './session-time.ts';
+
+/** Caps on everything a person types; a pasted error is capped in bytes, not characters. */
+export const LIMITS = { title: 120, note: 4096, question: 500, answer: 4000, announcement: 1000, people: 10, occurrences: 26 };
+
+const csrf = { _csrf: z.string().optional() };
+const text = (min: number, max: number, label: string) =>
+  z.string().trim().min(min, `Write at least ${min} characters.`).max(max, `${label} can be at most ${max} characters.`);
+const slug = z.string().refine(isSlug, 'Choose a workshop.');
+const step = z.string().max(64).refine(isSlug, 'Unknown step.');
+const timeZone = z.string().max(64).refine(isTimeZone, 'Use UTC, an offset like +02:00, or a zone like Europe/Berlin.');
+const intIn = (min: number, max: number) => z.coerce.number({ error: 'Enter a number.' }).int().min(min).max(max);
+const usernameList = z
+  .string()
+  .max(400)
+  .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(Username).max(LIMITS.people, `At most ${LIMITS.people} people.`));
+
+const shared = {
+  workshop: slug,
+  title: text(3, LIMITS.title, 'The title'),
+  durationMinutes: intIn(15, 8 * 60),
+  capacity: intIn(1, 2000),
+};
+
+/** The host's form: wall-clock date and time in a zone the browser fills in (UTC without JavaScript). */
+export const SessionForm = z.strictObject({
+  ...shared,
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Pick a date.'),
+  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Pick a time.'),
+  timeZone,
+  coHosts: usernameList.optional(),
+  helpers: usernameList.optional(),
+  occurrences: z.preprocess((v) => (v === '' ? undefined : v), intIn(1, LIMITS.occurrences).optional()),
+  ...csrf,
+});
+export type SessionFormInput = z.output<typeof SessionForm>;
+
+export const SessionBody = z.strictObject({
+  ...shared,
+  durationMinutes: z.number().int().min(15).max(8 * 60),
+  capacity: z.number().int().min(1).max(2000),
+  startsAt: z.iso.datetime({ offset: true }),
+  timeZone: timeZone.optional(),
+  coHosts: z.array(Username).max(LIMITS.people).optional(),
+  helpers: z.array(Username).max(LIMITS.people).optional(),
+  weeklyCount: z.number().int().min(1).max(LIMITS.occurrences).optional(),
+});
+
+export const JoinBody = z.strictObject({ code: z.string().min(1, 'Enter the code.').max(32), ...csrf });
+
+const note = z
+  .string()
+  .max(LIMITS.note)
+  .refine((s) => Buffer.byteLength(s) <= LIMITS.note, 'Paste at most 4 KB; the last lines of the error are usually enough.');
+export const StuckBody = z.strictObject({ note: note.optional(), step: step.optional(), ...csrf });
+export const QuestionBody = z.strictObject({ text: text(3, LIMITS.question, 'A question'), ...csrf });
+export const AnswerBody = z.strictObject({ answer: z.string().trim().max(LIMITS.answer).optional(), ...csrf });
+export const PinBody = z.strictObject({ pinned: z.union([z.boolean(), z.enum(['1', '0']).transform((v) => v === '1')]), ...csrf });
+export const AnnouncementBody = z.strictObject({ text: text(1, LIMITS.announcement, 'An announcement'), ...csrf });
+export const RoomStepBody = z.strictObject({ step, ...csrf });
+export const VoteForm = z.strictObject({ on: z.enum(['1', '0']).optional(), ...csrf });
+export const CsrfOnly = z.strictObject(csrf);
