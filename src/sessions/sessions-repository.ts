@@ -18,6 +18,10 @@ export function createSessionsRepository(store: Store) {
   }
   const roster = new Map<string, Set<string>>();
   for (const p of store.values<Participant>('participants')) addToRoster(p);
+  // Every step view and every progress write asks which sessions are live: keep them parsed.
+  // Treat these objects as read-only; change a copy from get() and write() it.
+  const sessions = new Map<string, LiveSession>();
+  for (const s of store.values<LiveSession>('liveSessions')) sessions.set(s.id, s);
 
   function addToRoster(p: Participant) {
     let set = roster.get(p.sessionId);
@@ -32,7 +36,7 @@ export function createSessionsRepository(store: Store) {
       return id ? store.get<LiveSession>('liveSessions', id) : undefined;
     },
     codeTaken: (code: string) => store.lookup('liveSessions', 'code', code) !== undefined,
-    all: () => [...store.values<LiveSession>('liveSessions')],
+    all: () => [...sessions.values()],
 
     participant: (sessionId: string, userId: string) => store.get<Participant>('participants', participantKey(sessionId, userId)),
     participants(sessionId: string): Participant[] {
@@ -72,7 +76,17 @@ export function createSessionsRepository(store: Store) {
         addToRoster(p);
       }
       for (const e of w.events ?? []) ops.push({ c: 'liveEvents', k: eventKey(e.sessionId, e.seq), v: e });
-      return store.commit(ops);
+      const saved = store.commit(ops);
+      for (const s of w.sessions ?? []) sessions.set(s.id, structuredClone(s));
+      return saved.catch((err) => {
+        // The store undid the batch; show the same.
+        for (const s of w.sessions ?? []) {
+          const kept = store.get<LiveSession>('liveSessions', s.id);
+          if (kept) sessions.set(s.id, kept);
+          else sessions.delete(s.id);
+        }
+        throw err;
+      });
     },
 
     /** Drops the catch-up events of a finished session; the session, roster and report stay. */
