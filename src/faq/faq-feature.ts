@@ -1,8 +1,64 @@
-import type { Services } from '../app.ts';
+import { Router } from 'express';
+import type { FeatureContext, Services } from '../app.ts';
 import type { Feature } from '../lib/feature.ts';
-import type { FeatureContext } from '../app.ts';
+import { requireRole } from '../auth/roles.ts';
+import { createSearchService } from '../search/search-service.ts';
+import { createSearchMissesRepository } from '../search/search-misses-repository.ts';
+import { adminRoutes } from '../admin/admin-routes.ts';
+import { createFaqRepository } from './faq-repository.ts';
+import { createFaqService } from './faq-service.ts';
+import { createReviewService } from './faq-review-service.ts';
+import { createPeople } from './faq-people.ts';
+import { loadSeedOnce } from './faq-seed-loader.ts';
+import { stuckDecorator } from './faq-stuck.ts';
+import { faqRoutes } from './faq-routes.ts';
+import { contributeRoutes } from './faq-contribute-routes.ts';
+import { reviewRoutes } from './faq-review-routes.ts';
+import { faqApi } from './faq-api.ts';
+import { createInsights } from './faq-insights.ts';
+import { createInsightsRepository } from './faq-insights-repository.ts';
+import type { FaqPort } from './faq-port.ts';
 
-// Placeholder until the FAQ feature lands (issue 4).
-export function faqFeature(_services: Services, _ctx: FeatureContext): Feature {
-  return {};
+/**
+ * The troubleshooting FAQ: search and paste-your-error, contributions, review, insights, and (until it
+ * has a feature of its own) the admin users page. Plugs "I'm stuck" into the step page.
+ */
+export function faqFeature(services: Services, ctx: FeatureContext): Feature {
+  const repo = createFaqRepository(services.store);
+  const misses = createSearchMissesRepository(services.store);
+  const search = createSearchService({ content: services.content, misses, log: ctx.log });
+  const faq = createFaqService({ repo, search, users: services.users, content: services.content });
+  const review = createReviewService({ repo, search, faq });
+  const people = createPeople(services.users);
+  const insights = createInsights({ repo, misses, progress: createInsightsRepository(services.store), content: services.content });
+  const deps = { faq, repo, search, review, people, content: services.content, limits: ctx.limits };
+
+  const port: FaqPort = {
+    matchLog: (text, limit = 5) => search.matchLog(text, limit).map((r) => ({ id: r.ref, title: r.title })),
+    createDraft: async (input) => {
+      const entry = await faq.createDraft(input);
+      return { id: entry.id };
+    },
+  };
+  services.faq = port;
+  services.stepDecorators.push(stuckDecorator(repo, search));
+
+  const router = Router();
+  router.use(contributeRoutes(deps));
+  router.use(faqRoutes(deps));
+  router.use(reviewRoutes(deps));
+  router.get('/insights', requireRole('maintainer'), (_req, res) => {
+    res.render('faq/insights', { title: 'Insights', ...insights.compute() });
+  });
+  router.use(adminRoutes(services.users));
+
+  return {
+    router,
+    api: faqApi(deps),
+    async start() {
+      const loaded = await loadSeedOnce(repo, ctx.config.seedDir, ctx.log);
+      if (loaded > 0) ctx.log(`faq: loaded ${loaded} seed entries`);
+      search.setEntries(repo.all().filter((e) => e.status === 'approved'));
+    },
+  };
 }

@@ -1,0 +1,73 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { hash } from '@node-rs/argon2';
+import { loadConfig } from '../config.ts';
+import { Password, Username } from '../auth/auth-schemas.ts';
+import { createUsersRepository } from '../auth/users-repository.ts';
+import { createAuthService } from '../auth/auth-service.ts';
+import { CliError, openStoreForCli, parseArgs, runCli } from '../admin/cli-store.ts';
+
+const USAGE = 'Usage: npm run create-admin -- --username NAME [--password PASSWORD]\n' +
+  '(without --password, the password is read from standard input)';
+
+/** Reads the password: prompted without echo on a terminal, else the first line of standard input. */
+async function readPassword(stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
+  if (stdin.isTTY) {
+    let muted = false;
+    const output = new Writable({ write: (chunk, _enc, done) => { if (!muted) process.stderr.write(chunk); done(); } });
+    const rl = createInterface({ input: stdin, output, terminal: true });
+    const answer = new Promise<string>((resolve) => rl.question('Password: ', resolve));
+    muted = true;
+    const pw = await answer;
+    rl.close();
+    process.stderr.write('\n');
+    return pw;
+  }
+  let data = '';
+  for await (const chunk of stdin) {
+    data += chunk.toString();
+    if (data.length > 4096 || data.includes('\n')) break;
+  }
+  return data.split(/\r?\n/)[0] ?? '';
+}
+
+/**
+ * `npm run create-admin -- --username NAME`: creates the account as an admin, or makes an existing
+ * account an admin (its password changes only when one is given with --password). Its sessions end.
+ */
+export async function createAdmin(argv: string[], env: NodeJS.ProcessEnv = process.env, stdin: NodeJS.ReadableStream & { isTTY?: boolean } = process.stdin): Promise<number> {
+  const { options } = parseArgs(argv);
+  const username = options.get('username');
+  if (typeof username !== 'string') throw new CliError(USAGE, 2);
+  const name = Username.safeParse(username);
+  if (!name.success) throw new CliError(`--username: ${name.error.issues[0]!.message}`, 2);
+  const given = options.get('password');
+  const config = loadConfig(env);
+  const store = await openStoreForCli(config);
+  try {
+    const users = createUsersRepository(store);
+    const existing = users.byUsername(username);
+    if (existing) {
+      let passwordHash = existing.passwordHash;
+      if (typeof given === 'string') {
+        const pw = Password.safeParse(given);
+        if (!pw.success) throw new CliError(`--password: ${pw.error.issues[0]!.message}`, 2);
+        passwordHash = await hash(pw.data);
+      }
+      await users.update({ ...existing, role: 'admin', passwordHash, sessionVersion: existing.sessionVersion + 1 });
+      console.log(`${existing.username} is now an admin${typeof given === 'string' ? ', with the new password' : ''}.`);
+      return 0;
+    }
+    const raw = typeof given === 'string' ? given : await readPassword(stdin);
+    const pw = Password.safeParse(raw);
+    if (!pw.success) throw new CliError(`Password: ${pw.error.issues[0]!.message}`, 2);
+    const user = await createAuthService(users).signup(username, pw.data);
+    await users.update({ ...user, role: 'admin' });
+    console.log(`Created the admin account ${user.username}. Sign in at ${config.baseUrl}/login.`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+if (process.argv[1]?.endsWith('create-admin.ts')) runCli(() => createAdmin(process.argv.slice(2)));

@@ -1,0 +1,97 @@
+import { Router, type Request, type Response } from 'express';
+import { currentUser, requireRole, requireUser } from '../auth/roles.ts';
+import { notFound } from '../lib/errors.ts';
+import { isSlug, parse } from '../lib/validate.ts';
+import type { SearchFilters } from '../search/search-service.ts';
+import type { ReviewService } from './faq-review-service.ts';
+import { EntryInput, PreviewInput, ReviewInput, SearchBody, VoteInput, searchParams } from './faq-schemas.ts';
+import { renderMarkdown } from './faq-entry.ts';
+import { publicEntry } from './faq-views.ts';
+import type { FaqRouteDeps } from './faq-routes.ts';
+
+/** The FAQ under /api: the same services as the pages, errors as { error: { code, message, details } }. */
+export function faqApi(deps: FaqRouteDeps & { review: ReviewService }): Router {
+  const { faq, repo, search, review, people, limits } = deps;
+  const r = Router();
+
+  function answerSearch(res: Response, q: string, filters: SearchFilters, limit = 20) {
+    if (!q.trim()) {
+      const list = repo
+        .summaries()
+        .filter((e) => e.status === 'approved')
+        .sort((a, b) => a.title.localeCompare(b.title))
+        .slice(0, limit);
+      return res.json({ mode: 'list', results: list.map((e) => ({ id: e.id, title: e.title, url: `/faq/${e.id}`, phase: e.phase, deployment: e.deployment })) });
+    }
+    const out = search.search(q, filters, { kinds: ['faq'], limit, recordMiss: true });
+    res.json({
+      mode: out.mode,
+      results: out.results.map((x) => ({ id: x.ref, title: x.title, url: x.url, exact: x.exact, score: x.score, phase: x.phase, deployment: x.deployment, titleHtml: x.titleHtml, snippetHtml: x.snippetHtml })),
+      ...(out.features ? { extracted: { errorLines: out.features.errorLines.slice(0, 10), alarmIds: out.features.alarmIds, failedTasks: out.features.failedTasks, exitCodes: out.features.exitCodes, commands: out.features.commands } } : {}),
+    });
+  }
+
+  r.get('/faq', (req, res) => {
+    const { q, filters } = searchParams(req.query as Record<string, unknown>);
+    const limit = Math.min(50, Math.max(1, Number(req.query.limit) || 20));
+    answerSearch(res, q, filters, limit);
+  });
+
+  // Logs longer than an address allows are posted.
+  r.post('/faq/search', (req, res) => {
+    const body = parse(SearchBody, req.body, 400);
+    answerSearch(res, body.q, { deployment: body.deployment, phase: body.phase, release: body.release }, body.limit);
+  });
+
+  r.post('/faq/preview', requireUser, (req, res) => {
+    const body = parse(PreviewInput, req.body, 400);
+    const render = (md: string, field: 'cause' | 'fix') => {
+      try {
+        return md ? renderMarkdown(md, field) : '';
+      } catch {
+        return '<p>This Markdown could not be previewed.</p>';
+      }
+    };
+    res.json({ causeHtml: render(body.cause, 'cause'), fixHtml: render(body.fix, 'fix') });
+  });
+
+  r.get('/review-queue', requireRole('maintainer'), (_req, res) => {
+    res.json({
+      entries: review.queue().map((e) => ({ id: e.id, title: e.title, status: e.status, authors: people.names(e.authors), origin: e.origin ?? null, createdAt: e.createdAt, updatedAt: e.updatedAt })),
+    });
+  });
+
+  const entryFor = (req: Request) => {
+    const e = isSlug(req.params.id) ? repo.get(req.params.id as string) : undefined;
+    if (!e || !faq.canView(currentUser(req), e)) throw notFound('There is no FAQ entry with this id.');
+    return e;
+  };
+
+  r.get('/faq/:id', (req, res) => {
+    if (!isSlug(req.params.id)) throw notFound('There is no FAQ entry with this id.');
+    const { entry, mergedFrom } = faq.resolve(req.params.id);
+    if (mergedFrom) return res.redirect(301, `/api/faq/${entry.id}`);
+    if (!faq.canView(currentUser(req), entry)) throw notFound('There is no FAQ entry with this id.');
+    res.json(publicEntry(entry, people, faq.votes(entry.id)));
+  });
+
+  r.post('/faq', requireUser, limits.submit, async (req, res) => {
+    const input = parse(EntryInput, req.body);
+    const entry = await faq.submit(currentUser(req)!, input);
+    res.status(201).location(`/api/faq/${entry.id}`).json(publicEntry(entry, people, faq.votes(entry.id)));
+  });
+
+  r.post('/faq/:id/votes', requireUser, limits.submit, async (req, res) => {
+    const { helpful } = parse(VoteInput, req.body, 400);
+    const e = entryFor(req);
+    res.json({ id: e.id, ...(await faq.vote(currentUser(req)!, e.id, helpful)) });
+  });
+
+  r.post('/faq/:id/reviews', requireRole('maintainer'), async (req, res) => {
+    const { decision, comment } = parse(ReviewInput, req.body);
+    const e = await review.decide(currentUser(req)!, entryFor(req).id, decision, comment);
+    res.json({ id: e.id, status: e.status, review: e.reviews.at(-1) });
+  });
+
+  return r;
+}

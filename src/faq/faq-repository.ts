@@ -1,0 +1,105 @@
+import type { Store } from '../lib/store/store.ts';
+import { summarize, type EntrySummary, type FaqEntry, type FaqVote } from './faq-types.ts';
+
+export interface VoteCount {
+  helpful: number;
+  notHelpful: number;
+}
+
+const SEED_MARKER = 'seed:faq';
+const voteKey = (entryId: string, userId: string) => `${entryId}~${userId}`;
+
+/**
+ * FAQ entries (key: the entry id, a validated slug) and votes (key: entry~user, so one per person).
+ * The store keeps records as JSON text, so reading one parses it: lists work from summaries held in
+ * memory (built once, updated with every write), and whole entries are read one at a time.
+ * Vote counts are tallied once from the votes and kept in step with every vote after that.
+ */
+export function createFaqRepository(store: Store) {
+  let tally: Map<string, VoteCount> | undefined;
+  /** Bumped on every entry write, so readers can cache what they derive from the entries. */
+  let version = 0;
+  let summaries: Map<string, EntrySummary> | undefined;
+
+  function index(): Map<string, EntrySummary> {
+    if (!summaries) {
+      summaries = new Map();
+      for (const e of store.values<FaqEntry>('faq')) summaries.set(e.id, summarize(e));
+    }
+    return summaries;
+  }
+
+  async function commitEntries(entries: FaqEntry[], extra: { c: string; k: string; v: unknown }[] = []): Promise<void> {
+    const map = index();
+    const before = entries.map((e) => map.get(e.id));
+    version += 1;
+    for (const e of entries) map.set(e.id, summarize(e));
+    try {
+      await store.commit([...entries.map((e) => ({ c: 'faq', k: e.id, v: e })), ...extra]);
+    } catch (err) {
+      entries.forEach((e, i) => (before[i] ? map.set(e.id, before[i]) : map.delete(e.id)));
+      version += 1;
+      throw err;
+    }
+  }
+
+  function counts(): Map<string, VoteCount> {
+    if (tally) return tally;
+    tally = new Map();
+    for (const v of store.values<FaqVote>('faqVotes')) bump(tally, v, 1);
+    return tally;
+  }
+
+  function bump(map: Map<string, VoteCount>, v: FaqVote, by: 1 | -1): void {
+    const c = map.get(v.entryId) ?? { helpful: 0, notHelpful: 0 };
+    if (v.helpful) c.helpful += by;
+    else c.notHelpful += by;
+    map.set(v.entryId, c);
+  }
+
+  return {
+    get: (id: string) => store.get<FaqEntry>('faq', id),
+    has: (id: string) => index().has(id),
+    /** Every entry, parsed: for start-up and the export, not for requests. */
+    all(): FaqEntry[] {
+      const entries = [...store.values<FaqEntry>('faq')];
+      summaries ??= new Map(entries.map((e) => [e.id, summarize(e)]));
+      return entries;
+    },
+    summaries: (): EntrySummary[] => [...index().values()],
+    count: () => store.count('faq'),
+    get version() {
+      return version;
+    },
+    save: (entry: FaqEntry) => commitEntries([entry]),
+    saveMany: (entries: FaqEntry[]) => commitEntries(entries),
+    byImportKey(key: string): EntrySummary | undefined {
+      for (const e of index().values()) if (e.importKey === key) return e;
+      return undefined;
+    },
+
+    voteOf: (entryId: string, userId: string) => store.get<FaqVote>('faqVotes', voteKey(entryId, userId)),
+    votes: (entryId: string): VoteCount => ({ ...(counts().get(entryId) ?? { helpful: 0, notHelpful: 0 }) }),
+    allVotes: (): ReadonlyMap<string, VoteCount> => counts(),
+    async vote(v: FaqVote): Promise<void> {
+      const prev = store.get<FaqVote>('faqVotes', voteKey(v.entryId, v.userId));
+      const map = counts();
+      try {
+        await store.commit([{ c: 'faqVotes', k: voteKey(v.entryId, v.userId), v }]);
+      } catch (err) {
+        tally = undefined;
+        throw err;
+      }
+      // A tally rebuilt meanwhile was read from the store and already holds this vote.
+      if (tally !== map) return;
+      if (prev) bump(map, prev, -1);
+      bump(map, v, 1);
+    },
+
+    isSeeded: () => store.get('meta', SEED_MARKER) !== undefined,
+    /** The seed entries and the marker in one batch: a crash cannot leave half a seed behind. */
+    seed: (entries: FaqEntry[]) => commitEntries(entries, [{ c: 'meta', k: SEED_MARKER, v: { at: new Date().toISOString(), count: entries.length } }]),
+  };
+}
+
+export type FaqRepository = ReturnType<typeof createFaqRepository>;

@@ -1,0 +1,108 @@
+import type { SessionUser } from '../auth/passport.ts';
+import { conflict, invalid } from '../lib/errors.ts';
+import { compileSignature } from '../search/signature.ts';
+import type { SearchService } from '../search/search-service.ts';
+import type { FaqRepository } from './faq-repository.ts';
+import type { FaqService } from './faq-service.ts';
+import type { MaintainerInput } from './faq-schemas.ts';
+import { renderFields, withRevision } from './faq-entry.ts';
+import { IN_QUEUE, type Decision, type FaqEntry, type FaqStatus } from './faq-types.ts';
+
+const STATUS_AFTER: Record<'approve' | 'request-changes' | 'reject', FaqStatus> = {
+  approve: 'approved',
+  'request-changes': 'changes-requested',
+  reject: 'rejected',
+};
+
+/** What maintainers do. Every decision is recorded on the entry with who and when. */
+export function createReviewService(deps: { repo: FaqRepository; search: SearchService; faq: FaqService }) {
+  const { repo, search, faq } = deps;
+
+  const review = (e: FaqEntry, by: string, decision: Decision, comment: string): FaqEntry => {
+    const at = new Date().toISOString();
+    return { ...e, reviews: [...e.reviews, { at, by, decision, comment }], updatedAt: at };
+  };
+
+  async function save(...entries: FaqEntry[]): Promise<void> {
+    await repo.saveMany(entries);
+    for (const e of entries) search.syncEntry(e, e.status === 'approved');
+  }
+
+  function unmerged(id: string): FaqEntry {
+    const e = faq.get(id);
+    if (e.mergedInto) throw conflict(`This entry was merged into ${e.mergedInto}.`);
+    return e;
+  }
+
+  return {
+    queue: () => repo.summaries().filter((e) => IN_QUEUE.includes(e.status)).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)),
+    waitingOnAuthors: () => repo.summaries().filter((e) => e.status === 'changes-requested').sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)),
+
+    async decide(by: SessionUser, id: string, decision: 'approve' | 'request-changes' | 'reject', comment: string): Promise<FaqEntry> {
+      const e = unmerged(id);
+      if (decision === 'approve' && (!e.cause.trim() || !e.fix.trim())) {
+        throw invalid('Write the cause and the fix (edit the entry) before approving it.', { cause: 'Needed before approval.' });
+      }
+      if (decision !== 'approve' && e.status === 'approved') {
+        throw conflict('This entry is published; retire it instead, or edit it.');
+      }
+      const next = { ...review(e, by.id, decision, comment), status: STATUS_AFTER[decision] };
+      await save(next);
+      return next;
+    },
+
+    /** A maintainer's edit: a revision with a note; the status does not change. */
+    async edit(by: SessionUser, id: string, input: MaintainerInput): Promise<FaqEntry> {
+      const before = unmerged(id);
+      const bad = input.signatures.findIndex((s) => {
+        try {
+          compileSignature(s);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      if (bad >= 0) throw invalid('Some fields need attention.', { signatures: `Pattern ${bad + 1} is not a safe regular expression (or longer than 300 characters).` });
+      const fields = faq.fieldsFrom(input, input.signatures, before);
+      const html = await renderFields(fields, before);
+      const current = faq.get(id);
+      if (current.updatedAt !== before.updatedAt) throw conflict('Someone changed this entry meanwhile. Reload it and make your edit again.');
+      const next = withRevision(current, fields, html, by.id, input.note || 'Edited by a maintainer');
+      await save(next);
+      return next;
+    },
+
+    /** The duplicate's address leads to the survivor, which gains its tags, sources, steps and authors. */
+    async merge(by: SessionUser, id: string, into: string, comment: string): Promise<FaqEntry> {
+      if (id === into) throw invalid('Some fields need attention.', { into: 'Choose another entry to merge into.' });
+      const dup = unmerged(id);
+      const survivor = faq.get(into);
+      if (survivor.mergedInto || survivor.status === 'retired' || survivor.status === 'rejected') {
+        throw invalid('Some fields need attention.', { into: 'Merge into an entry that is still current.' });
+      }
+      const union = (a: string[], b: string[], max: number) => [...new Set([...a, ...b])].slice(0, max);
+      const fields = {
+        ...survivor,
+        tags: union(survivor.tags, dup.tags, 12),
+        sources: union(survivor.sources, dup.sources, 10),
+        steps: union(survivor.steps, dup.steps, 20),
+        signatures: union(survivor.signatures, dup.signatures, 6),
+      };
+      const grown = withRevision(survivor, fields, { causeHtml: survivor.causeHtml, fixHtml: survivor.fixHtml }, by.id, `Merged ${dup.id} into this entry`);
+      const kept = { ...grown, authors: union(survivor.authors, dup.authors, 50) };
+      const gone = { ...review(dup, by.id, 'merge', comment || `Merged into ${into}`), status: 'retired' as const, mergedInto: into };
+      await save(review(kept, by.id, 'merge', `Absorbed ${dup.id}`), gone);
+      return gone;
+    },
+
+    async retire(by: SessionUser, id: string, comment: string): Promise<FaqEntry> {
+      const e = unmerged(id);
+      if (e.status === 'retired') return e;
+      const next = { ...review(e, by.id, 'retire', comment), status: 'retired' as const };
+      await save(next);
+      return next;
+    },
+  };
+}
+
+export type ReviewService = ReturnType<typeof createReviewService>;

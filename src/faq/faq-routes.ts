@@ -1,0 +1,128 @@
+import { Router, type Request, type Response } from 'express';
+import type { Content } from '../content/content-loader.ts';
+import { DEPLOYMENTS, PHASES } from '../content/content-schemas.ts';
+import { currentUser, hasRole, requireUser } from '../auth/roles.ts';
+import type { RateLimits } from '../lib/rate-limits.ts';
+import { notFound } from '../lib/errors.ts';
+import { isSlug } from '../lib/validate.ts';
+import type { SearchService } from '../search/search-service.ts';
+import { releaseMatches } from '../search/release.ts';
+import type { FaqRepository } from './faq-repository.ts';
+import type { FaqService } from './faq-service.ts';
+import type { People } from './faq-people.ts';
+import { searchParams } from './faq-schemas.ts';
+import { diffRevisions } from './faq-diff.ts';
+import type { FaqEntry } from './faq-types.ts';
+
+export interface FaqRouteDeps {
+  faq: FaqService;
+  repo: FaqRepository;
+  search: SearchService;
+  people: People;
+  content: { current: Content };
+  limits: RateLimits;
+}
+
+const BROWSE_MAX = 60;
+
+/** Reading the FAQ: search (typed or pasted), entries, votes, revision history. */
+export function faqRoutes(deps: FaqRouteDeps): Router {
+  const { faq, repo, search, people, content, limits } = deps;
+  const r = Router();
+
+  function browse(filters: ReturnType<typeof searchParams>['filters']) {
+    const order = (p: string) => PHASES.indexOf(p as (typeof PHASES)[number]);
+    return repo
+      .summaries()
+      .filter((e) => e.status === 'approved')
+      .filter((e) => !filters.deployment || e.deployment.includes('any') || e.deployment.includes(filters.deployment))
+      .filter((e) => !filters.phase || e.phase === filters.phase)
+      .filter((e) => !filters.release || releaseMatches(e.releases, filters.release))
+      .sort((a, b) => order(a.phase) - order(b.phase) || a.title.localeCompare(b.title));
+  }
+
+  function searchPage(req: Request, res: Response, raw: Record<string, unknown>): void {
+    const { q, filters } = searchParams(raw);
+    const outcome = q.trim() ? search.search(q, filters, { limit: 25, recordMiss: true }) : undefined;
+    const all = outcome ? [] : browse(filters);
+    const back = isSlug(raw.workshop) && typeof raw.step === 'string' && isSlug(raw.step)
+      ? content.current.workshops.get(raw.workshop)?.stepById.get(raw.step) && { url: `/workshops/${raw.workshop}/steps/${raw.step}`, title: content.current.workshops.get(raw.workshop)!.stepById.get(raw.step)!.title }
+      : undefined;
+    res.render('faq/search', {
+      title: 'Troubleshooting',
+      q,
+      filters: { deployment: filters.deployment ?? '', phase: filters.phase ?? '', release: filters.release ?? '' },
+      outcome,
+      browse: all.slice(0, BROWSE_MAX),
+      browseTotal: all.length,
+      phases: PHASES,
+      deployments: DEPLOYMENTS,
+      back,
+      canContribute: !!currentUser(req),
+    });
+  }
+
+  r.get('/faq', (req, res) => searchPage(req, res, req.query as Record<string, unknown>));
+  // A pasted log is too long for an address, so the search form posts.
+  r.post('/faq', (req, res) => searchPage(req, res, req.body as Record<string, unknown>));
+
+  const linkedSteps = (e: FaqEntry) =>
+    e.steps.flatMap((ref) => {
+      const [w, s] = ref.split('/') as [string, string];
+      const workshop = content.current.workshops.get(w);
+      const step = workshop?.stepById.get(s);
+      return step ? [{ url: `/workshops/${w}/steps/${s}`, title: step.title, workshop: workshop!.title }] : [];
+    });
+
+  function visible(req: Request, id: unknown): FaqEntry {
+    const entry = isSlug(id) ? repo.get(id) : undefined;
+    if (!entry || !faq.canView(currentUser(req), entry)) throw notFound('There is no FAQ entry at this address.');
+    return entry;
+  }
+
+  r.get('/faq/:id', (req, res) => {
+    if (!isSlug(req.params.id)) throw notFound('There is no FAQ entry at this address.');
+    const { entry, mergedFrom } = faq.resolve(req.params.id);
+    if (mergedFrom) return res.redirect(301, `/faq/${entry.id}`);
+    const user = currentUser(req);
+    if (!faq.canView(user, entry)) throw notFound('There is no FAQ entry at this address.');
+    const staff = hasRole(user, 'maintainer');
+    res.render('faq/entry', {
+      title: entry.title,
+      entry,
+      authors: people.names(entry.authors),
+      steps: linkedSteps(entry),
+      votes: faq.votes(entry.id),
+      myVote: user ? faq.voteOf(entry.id, user.id) : undefined,
+      revisions: entry.revisions.map((rev, i) => ({ n: i, at: rev.at, by: people.name(rev.by), note: rev.note })),
+      reviews: staff || faq.isAuthor(user, entry) ? entry.reviews.map((rv) => ({ ...rv, by: people.name(rv.by) })) : [],
+      canEdit: faq.canAuthorEdit(user, entry),
+      staff,
+    });
+  });
+
+  r.post('/faq/:id/votes', requireUser, limits.submit, async (req, res) => {
+    const entry = visible(req, req.params.id);
+    const helpful = req.body?.helpful === '1' || req.body?.helpful === 'true';
+    await faq.vote(currentUser(req)!, entry.id, helpful);
+    req.session.flash = helpful ? 'Thanks: glad it helped.' : 'Thanks: your vote tells maintainers this entry needs work.';
+    res.redirect(303, `/faq/${entry.id}#votes`);
+  });
+
+  r.get('/faq/:id/revisions/:n', (req, res) => {
+    const entry = visible(req, req.params.id);
+    const n = Number(req.params.n);
+    const rev = Number.isInteger(n) ? entry.revisions[n] : undefined;
+    if (!rev) throw notFound('This entry has no such revision.');
+    res.render('faq/revision', {
+      title: `Revision ${n + 1} of ${entry.title}`,
+      entry,
+      n,
+      rev: { ...rev, by: people.name(rev.by) },
+      changes: diffRevisions(entry.revisions[n - 1]?.fields, rev.fields),
+      total: entry.revisions.length,
+    });
+  });
+
+  return r;
+}

@@ -1,0 +1,53 @@
+import type { StepDecorator } from '../app.ts';
+import type { Step, Workshop } from '../content/content-loader.ts';
+import type { SearchService } from '../search/search-service.ts';
+import type { FaqRepository } from './faq-repository.ts';
+
+const PANEL_MAX = 8;
+
+/**
+ * The "I'm stuck" panel of a step page: entries linked to the step, then those sharing its FAQ tags,
+ * then those of its install phase; after a failed checkpoint, the entries its output matches.
+ */
+export function stuckDecorator(repo: FaqRepository, search: SearchService): StepDecorator {
+  // Step pages are the busiest pages: the list per step is computed once per version of the entries.
+  let cacheVersion = -1;
+  const cache = new Map<string, { step: Step; list: { id: string; title: string }[] }>();
+
+  function entriesFor(workshop: Workshop, step: Step): { id: string; title: string }[] {
+    const key = `${workshop.slug}/${step.id}`;
+    if (cacheVersion !== repo.version) {
+      cache.clear();
+      cacheVersion = repo.version;
+    }
+    const hit = cache.get(key);
+    // A content reload makes new step objects, so an entry for an old one is stale.
+    if (hit && hit.step === step) return hit.list;
+    const scored: { id: string; title: string; score: number }[] = [];
+    for (const e of repo.summaries()) {
+      if (e.status !== 'approved') continue;
+      if (workshop.deployment !== 'any' && !e.deployment.includes('any') && !e.deployment.includes(workshop.deployment)) continue;
+      const score = (e.steps.includes(key) ? 4 : 0) + (e.tags.some((t) => step.faqTags.includes(t)) ? 2 : 0) + (e.phase === step.phase ? 1 : 0);
+      if (score > 0) scored.push({ id: e.id, title: e.title, score });
+    }
+    scored.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
+    const list = scored.slice(0, PANEL_MAX).map(({ id, title }) => ({ id, title }));
+    cache.set(key, { step, list });
+    return list;
+  }
+
+  return (_req, { workshop, step, checkpointOutput, checkpointPassed }) => {
+    const failed = checkpointPassed === false && !!checkpointOutput?.trim();
+    const matches = failed ? search.matchLog(checkpointOutput!, 5).map((r) => ({ id: r.ref, title: r.title })) : [];
+    const params = new URLSearchParams({ workshop: workshop.slug, step: step.id, phase: step.phase });
+    return {
+      stuck: {
+        stuckEntries: entriesFor(workshop, step),
+        stuckNewUrl: `/faq/new?${params}`,
+        stuckContext: { workshop: workshop.slug, step: step.id, phase: step.phase, deployment: workshop.deployment },
+      },
+      matches,
+      ...(failed ? { stuckOpen: true } : {}),
+    };
+  };
+}

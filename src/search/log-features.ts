@@ -1,0 +1,116 @@
+/**
+ * Paste-your-error, part one: what identifies a failure in a pasted log. Pure and bounded: the input is
+ * capped at 64 KB, every pattern is linear, and the result is capped, so no paste can stall the server.
+ */
+export const LOG_INPUT_MAX = 64 * 1024;
+const MAX_LINES = 40;
+const MAX_LINE = 300;
+const MAX_TERMS = 48;
+
+export interface LogFeatures {
+  /** The paste with noise removed (timestamps, addresses, ids, colours), one line per line. */
+  text: string;
+  /** Lines that say something went wrong, deduplicated, in order. */
+  errorLines: string[];
+  /** StarlingX alarm ids such as 200.001. */
+  alarmIds: string[];
+  /** Ansible tasks that were running when a `fatal:` line appeared. */
+  failedTasks: string[];
+  /** `failed=N` counts above zero from a PLAY RECAP. */
+  failedCounts: number[];
+  exitCodes: number[];
+  /** Commands the log shows being run or missing. */
+  commands: string[];
+  /** Words for the full-text search, most telling first. */
+  terms: string[];
+  /** True when the paste looks like a log rather than a few typed words. */
+  isLog: boolean;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[@-Z\\-_]/g;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+const NOISE: [RegExp, string][] = [
+  [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?/g, ' '],
+  [/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? /g, ' '],
+  [/\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?: \d{4})?/g, ' '],
+  [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?\b/g, ' '],
+  [/^\s*\[\s*\d+\.\d+\]/gm, ' '],
+  [/\bp=\d+ u=[\w.-]+(?: n=[\w.-]+)? \|/g, ' '],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, ' '],
+  [/\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b/gi, ' '],
+  [/\b(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?::\d{1,5})?\b/g, ' '],
+  [/\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{1,4}\b/gi, ' '],
+  [/\b0x[0-9a-f]+\b/gi, ' '],
+  [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{12,}\b/gi, ' '],
+];
+
+const ERROR_WORDS =
+  /\b(?:errors?|fail(?:s|ed|ure|ing)?|fatal|refused|denied|time[d ]?out|timeout|unreachable|cannot|can ?not|can't|could not|unable|not found|no such|exception|traceback|panic|invalid|unauthorized|forbidden|crashloopbackoff|imagepullbackoff|errimagepull)\b/i;
+const ALARM = /\b\d{3}\.\d{3}\b/g;
+const TASK = /\bTASK \[([^\]]{1,200})\]/;
+const FATAL = /\b(?:fatal|failed):\s*\[[^\]]{0,200}\]/i;
+const FAILED_COUNT = /\bfailed=(\d{1,6})\b/g;
+const EXIT_CODE = /\b(?:exit(?:ed)?(?: with)?(?: code| status)?|return(?:ed)? code|rc)["']?\s*[:=]?\s*(-?\d{1,3})\b/gi;
+const PROMPT = /^\s*(?:[\w.-]+@[\w.-]+[^$#\n]{0,40}|[\w.-]+:[~/][^$#\n]{0,60}|\[[^\]\n]{1,60}\])?\s*[$#]\s+(?:sudo\s+)?([a-z][\w.-]{1,40})/i;
+const NOT_FOUND_CMD = /\b([a-z][\w.-]{1,40}): command not found\b/i;
+const KNOWN_COMMANDS = new Set([
+  'system', 'kubectl', 'ansible-playbook', 'helm', 'fm', 'ceph', 'virsh', 'virt-install', 'docker', 'crictl',
+  'openstack', 'sw-patch', 'software', 'sw-manager', 'dcmanager', 'source', 'ping', 'curl', 'ssh', 'sudo',
+  'vboxmanage', 'minikube', 'systemctl', 'journalctl', 'podman', 'wget', 'nslookup', 'dig',
+]);
+const STOP = new Set([
+  'the', 'a', 'an', 'and', 'or', 'of', 'to', 'in', 'on', 'for', 'is', 'are', 'was', 'were', 'be', 'it', 'this',
+  'that', 'with', 'as', 'at', 'by', 'from', 'not', 'no', 'but', 'if', 'then', 'so', 'msg', 'changed', 'ok',
+  'true', 'false', 'null', 'none', 'localhost', 'task', 'play', 'recap', 'stdout', 'stderr', 'rc', 'cmd',
+]);
+
+/** Removes what differs between two occurrences of the same failure: times, addresses, ids, colours. */
+export function denoise(input: string): string {
+  let text = input.slice(0, LOG_INPUT_MAX).replace(/\r\n?/g, '\n').replace(ANSI, '').replace(/\u00a0/g, ' ');
+  text = text.replace(CONTROL, ' ');
+  for (const [re, by] of NOISE) text = text.replace(re, by);
+  return text
+    .split('\n')
+    .map((l) => l.replace(/[ \t]+/g, ' ').trim())
+    .join('\n');
+}
+
+/** Whether a line of a log says that something went wrong. */
+export const isErrorLine = (line: string) => ERROR_WORDS.test(line);
+
+const uniq = <T>(xs: T[]) => [...new Set(xs)];
+
+function wordsOf(line: string): string[] {
+  return (line.toLowerCase().match(/[a-z][a-z0-9_-]{1,40}|\d{3}\.\d{3}/g) ?? []).filter((w) => !STOP.has(w));
+}
+
+export function extractLogFeatures(input: string): LogFeatures {
+  const text = denoise(input);
+  const lines = uniq(text.split('\n').filter((l) => l.length > 0));
+  const errorLines: string[] = [];
+  const failedTasks: string[] = [];
+  const commands: string[] = [];
+  let task: string | undefined;
+  for (const line of lines) {
+    const short = line.slice(0, MAX_LINE);
+    const t = TASK.exec(line);
+    if (t) task = t[1]!.trim();
+    if (FATAL.test(line) && task && !failedTasks.includes(task)) failedTasks.push(task);
+    if ((ERROR_WORDS.test(line) || /\b\d{3}\.\d{3}\b/.test(line)) && errorLines.length < MAX_LINES) errorLines.push(short);
+    const cmd = PROMPT.exec(line)?.[1] ?? NOT_FOUND_CMD.exec(line)?.[1];
+    if (cmd && !commands.includes(cmd.toLowerCase())) commands.push(cmd.toLowerCase());
+  }
+  for (const w of wordsOf(text)) if (KNOWN_COMMANDS.has(w) && !commands.includes(w) && commands.length < 12) commands.push(w);
+  const alarmIds = uniq(text.match(ALARM) ?? []).slice(0, 20);
+  const failedCounts = uniq([...text.matchAll(FAILED_COUNT)].map((m) => Number(m[1]))).filter((n) => n > 0);
+  const exitCodes = uniq([...text.matchAll(EXIT_CODE)].map((m) => Number(m[1]))).filter((n) => n !== 0).slice(0, 10);
+
+  // Most telling first: failed tasks and alarms, then the words of the error lines, then commands.
+  const source = [...failedTasks, ...alarmIds, ...errorLines];
+  const fallback = source.length === 0 ? lines.slice(-20) : [];
+  const terms = uniq([...source, ...fallback].flatMap(wordsOf).concat(commands)).slice(0, MAX_TERMS);
+  const isLog = input.includes('\n') || input.length > 160 || (errorLines.length > 0 && input.length > 60);
+  return { text, errorLines, alarmIds, failedTasks, failedCounts, exitCodes, commands: commands.slice(0, 12), terms, isLog };
+}

@@ -1,0 +1,145 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import request from 'supertest';
+import { buildApp, csrfFrom, signUp, apiUser, type TestApp } from '../support/app.ts';
+import type { Role } from '../../src/auth/users-repository.ts';
+import type { FaqEntry } from '../../src/faq/faq-types.ts';
+
+async function setRole(t: TestApp, username: string, role: Role) {
+  const u = t.services.users.byUsername(username)!;
+  await t.services.users.update({ ...u, role });
+}
+
+const PASTED = `[sysadmin@controller-0 ~(keystone_admin)]$ kubectl get nodes
+2024-05-03T09:12:44.120Z E0503 09:12:44.120311   12345 memcache.go:265] couldn't get current server API group list: Get "http://localhost:8080/api?timeout=32s": dial tcp 127.0.0.1:8080: connect: connection refused
+The connection to the server localhost:8080 was refused - did you specify the right host or port?
+[sysadmin@controller-0 ~(keystone_admin)]$`;
+
+describe('finding answers', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildApp();
+  });
+  afterAll(() => t.close());
+
+  it('when the FAQ opens with no search, then the approved seed entries are listed', async () => {
+    const res = await request(t.app).get('/faq').expect(200);
+    expect(res.text).toContain('2 troubleshooting entries');
+    expect(res.text).toContain('href="/faq/host-stays-locked"');
+  });
+
+  it('when a newcomer pastes a log into the search form, then the matching entry comes first', async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get('/faq');
+    const res = await agent.post('/faq').type('form').send({ _csrf: csrfFrom(page.text), q: PASTED }).expect(200);
+    const first = /data-rank="1">\s*<h3 class="h3"><a href="([^"]+)"/.exec(res.text);
+    expect(first?.[1]).toBe('/faq/kubectl-refused');
+    expect(res.text).toContain('matches your error');
+    expect(res.text).toContain('What we looked for in your paste');
+  });
+
+  it('when someone types with a typo or a word prefix, then the entry is still found, with matches marked', async () => {
+    const typo = await request(t.app).get('/api/faq').query({ q: 'kubctl refusd' }).expect(200);
+    expect(typo.body.results[0].id).toBe('kubectl-refused');
+    const prefix = await request(t.app).get('/api/faq').query({ q: 'administrat' }).expect(200);
+    expect(prefix.body.results[0].id).toBe('host-stays-locked');
+    const page = await request(t.app).get('/faq').query({ q: 'kubeconfig' }).expect(200);
+    expect(page.text).toMatch(/<mark>KUBECONFIG<\/mark>|<mark>kubeconfig<\/mark>/i);
+  });
+
+  it('when filters are set, then only entries for that phase, deployment and release remain', async () => {
+    const verify = await request(t.app).get('/api/faq').query({ q: 'locked refused', phase: 'verify' }).expect(200);
+    expect(verify.body.results.map((r: { id: string }) => r.id)).toEqual(['kubectl-refused']);
+    const dx = await request(t.app).get('/api/faq').query({ q: 'locked refused', deployment: 'aio-dx' }).expect(200);
+    expect(dx.body.results.map((r: { id: string }) => r.id)).toEqual(['kubectl-refused']);
+    const release = await request(t.app).get('/api/faq').query({ q: 'locked', release: '9.0' }).expect(200);
+    expect(release.body.results[0].id).toBe('host-stays-locked');
+  });
+
+  it('when the query contains markup, then it is shown as text, never as HTML', async () => {
+    const res = await request(t.app).get('/faq').query({ q: '<script>alert(1)</script> locked' }).expect(200);
+    expect(res.text).not.toContain('<script>alert(1)');
+    expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt; locked');
+  });
+
+  it('when a search finds nothing, then maintainers see it among the content gaps', async () => {
+    await request(t.app).get('/faq').query({ q: 'zzqx frobnicator' }).expect(200);
+    await request(t.app).get('/api/faq').query({ q: 'zzqx frobnicator' }).expect(200);
+    const maint = await signUp(t.app, 'gapwatch');
+    await setRole(t, 'gapwatch', 'maintainer');
+    await new Promise((r) => setTimeout(r, 20));
+    const insights = await maint.get('/insights').expect(200);
+    expect(insights.text).toMatch(/zzqx frobnicator<\/code><\/td><td>2</);
+    expect(insights.text).toContain('Entries no workshop step links to (0)');
+  });
+
+  it('when a long log is posted to the API, then it is read as a log and the entry matched by its signature comes first', async () => {
+    const token = await apiUser(t.app, 'logposter');
+    const log = `${'INFO nothing to see here\n'.repeat(1500)}| 200.001 | controller-0 was administratively locked to take it out-of-service. |`;
+    const res = await request(t.app).post('/api/faq/search').set('authorization', `Bearer ${token}`).send({ q: log }).expect(200);
+    expect(res.body.mode).toBe('log');
+    expect(res.body.results[0]).toMatchObject({ id: 'host-stays-locked', exact: true });
+    expect(res.body.extracted.alarmIds).toEqual(['200.001']);
+    await request(t.app).post('/api/faq/search').set('authorization', `Bearer ${token}`).send({ q: 'x', evil: 1 }).expect(400);
+  });
+
+  it('when an entry is read through the API, then it has its sanitized HTML, authors and votes', async () => {
+    const res = await request(t.app).get('/api/faq/kubectl-refused').expect(200);
+    expect(res.body).toMatchObject({ id: 'kubectl-refused', status: 'approved', authors: ['Onramp team'], votes: { helpful: 0, notHelpful: 0 } });
+    expect(res.body.fixHtml).toContain('KUBECONFIG');
+    await request(t.app).get('/api/faq/__proto__').expect(404);
+    await request(t.app).get('/api/faq/no-such-entry').expect(404);
+  });
+});
+
+describe("I'm stuck on a step", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildApp();
+  });
+  afterAll(() => t.close());
+
+  it('when a step page opens, then its panel lists the entries for the step and links to a prefilled new entry', async () => {
+    const res = await request(t.app).get('/workshops/demo-install/steps/unlock').expect(200);
+    const panel = res.text.slice(res.text.indexOf('class="stuck-panel"'));
+    expect(panel).toContain('href="/faq/host-stays-locked"');
+    expect(panel).not.toContain('href="/faq/kubectl-refused"');
+    expect(panel).toContain('href="/faq/new?workshop=demo-install&amp;step=unlock&amp;phase=unlock"');
+    expect(panel).toContain('action="/faq"');
+  });
+
+  it('when a checkpoint fails, then the entries matching the pasted output are shown and the panel is open', async () => {
+    const agent = await signUp(t.app, 'stuckone');
+    const page = await agent.get('/workshops/demo-install/steps/unlock');
+    const output = '| 1  | controller-0 | controller  | locked         | disabled    | online       |\ncontroller-0 was administratively locked to take it out-of-service';
+    const res = await agent.post('/workshops/demo-install/steps/unlock/checkpoint').type('form').send({ _csrf: csrfFrom(page.text), output }).expect(200);
+    expect(res.text).toContain('These troubleshooting entries match your output');
+    const result = res.text.slice(res.text.indexOf('id="checkpoint-result"'), res.text.indexOf('class="step-actions"'));
+    expect(result).toContain('href="/faq/host-stays-locked"');
+    expect(res.text).toMatch(/<details\s+open>/);
+  });
+
+  it('when the search is sent from the panel, then the results page links back to the step', async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get('/workshops/demo-install/steps/verify');
+    const res = await agent.post('/faq').type('form').send({ _csrf: csrfFrom(page.text), workshop: 'demo-install', step: 'verify', q: PASTED }).expect(200);
+    expect(res.text).toContain('href="/workshops/demo-install/steps/verify"');
+  });
+});
+
+describe('the seed FAQ', () => {
+  it('when the server starts again, then the seed is not loaded a second time and retired entries stay retired', async () => {
+    let t = await buildApp();
+    try {
+      expect(t.store.get<FaqEntry>('faq', 'host-stays-locked')).toMatchObject({ status: 'approved', authors: ['onramp-team'] });
+      const e = t.store.get<FaqEntry>('faq', 'host-stays-locked')!;
+      await t.store.commit([{ c: 'faq', k: e.id, v: { ...e, status: 'retired' } }]);
+      await t.store.commit([{ c: 'faq', k: 'kubectl-refused', v: null }]);
+      t = await t.restart();
+      expect(t.store.get<FaqEntry>('faq', 'host-stays-locked')!.status).toBe('retired');
+      expect(t.store.get('faq', 'kubectl-refused')).toBeUndefined();
+      await request(t.app).get('/faq/host-stays-locked').expect(404);
+    } finally {
+      await t.close();
+    }
+  });
+});
