@@ -8,6 +8,7 @@ import { startServerProcess, killed, type ServerProcess } from '../test/support/
 import { buildContent, buildStore, BENCH_PASSWORD, FORTY } from './build-store.ts';
 import { load, fmt, percentile } from './load.ts';
 import type { BenchContext, Scenario } from './bench-types.ts';
+import { seedSessions } from './seed-sessions.ts';
 
 /**
  * npm run bench: builds a 10,000-learner store, starts the real server on loopback and measures it
@@ -184,5 +185,6 @@ async function loadExtras(): Promise<{ seed: Parameters<typeof buildStore>[4]; s
     if (typeof mod[exportName] === 'function') scenarios.push([title, mod[exportName] as Scenario]);
     if (typeof mod.seed === 'function') seeders.push(mod.seed as never);
   }
+  seeders.push(seedSessions);
   return { seed: async (commit, users) => { for (const s of seeders) await s(commit, users); }, scenarios };
 }

@@ -17,7 +17,7 @@ export interface ServerProcess {
 export function startServerProcess(dataDir: string, env: Record<string, string> = {}, timeoutMs = 20_000): Promise<ServerProcess> {
   // vitest puts Vite's BASE_URL ('/') into process.env; the server must compute its own.
   const { BASE_URL: _viteBase, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'server.ts')], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', join(ROOT, 'src', 'server.ts')], {
     cwd: ROOT,
     env: {
       ...inherited,
