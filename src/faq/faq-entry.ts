@@ -25,15 +25,10 @@ export function uniqueId(title: string, taken: (id: string) => boolean): string 
   for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-// Images survive only from https: addresses (relative ones would make the reader's browser call our
-// own URLs). This runs on the sanitizer's output, where every attribute is quoted and every ">" inside
-// a value is escaped, so matching whole tags is reliable; it only ever removes.
-const onlyHttpsImages = (html: string) => html.replace(/<img\b[^>]*>/g, (tag) => (/\ssrc="https:\/\//i.test(tag) ? tag : ''));
-
 /** Sanitized HTML of contributor Markdown; a text the parser cannot handle is a validation error. */
 export function renderMarkdown(md: string, field: 'cause' | 'fix'): string {
   try {
-    return onlyHttpsImages(renderUser(md));
+    return renderUser(md);
   } catch {
     throw invalid('Some fields need attention.', { [field]: 'This Markdown could not be read; simplify its nesting.' });
   }

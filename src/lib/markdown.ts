@@ -86,8 +86,11 @@ const SANITIZE: sanitizeHtml.IOptions = {
     h1: 'h2',
     a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow noopener noreferrer ugc' }),
   },
-  // A <button> from a contributor could only ever be the copy button; anything else is dropped below.
-  exclusiveFilter: (frame) => frame.tag === 'button' && frame.attribs.class !== 'copy-btn',
+  // A <button> can only be our copy button. Images survive only from https: addresses: a relative
+  // one would make the reader's browser call our own URLs.
+  exclusiveFilter: (frame) =>
+    (frame.tag === 'button' && frame.attribs.class !== 'copy-btn') ||
+    (frame.tag === 'img' && !/^https:\/\//i.test(frame.attribs.src ?? '')),
 };
 
 export const USER_MARKDOWN_MAX = 16 * 1024;
