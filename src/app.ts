@@ -98,6 +98,7 @@ export function createApp(deps: AppDeps): {
   app.engine('ejs', (file, data, cb) => ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: true }, cb as never));
   app.set('view engine', 'ejs');
   app.set('views', views);
+  app.set('view cache', true);
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
 
