@@ -1,15 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { buildApp, apiUser, type TestApp } from '../support/app.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { apiUser, type TestApp } from '../support/app.ts';
+import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
 import type { Role } from '../../src/auth/users-repository.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Skipping the FAQ browser journey: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+warnIfNoChromium('FAQ');
 
 const ERROR = 'sysinv-agent: inventory report rejected: Connection reset by peer (zeta-4242)';
 const XSS = [
@@ -22,8 +18,8 @@ const XSS = [
   '<script>alert(1)</script>',
 ].join('\n\n');
 
+let rig: BrowserRig;
 let t: TestApp;
-let server: Server;
 let base: string;
 let browser: Browser;
 const problems: string[] = [];
@@ -58,27 +54,15 @@ async function signIn(page: Page, username: string, password = 'correct horse ba
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  t = await buildApp();
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    timeout: 30_000,
-  });
+  rig = await startBrowserRig();
+  ({ t, base, browser } = rig);
   await apiUser(t.app, 'contrib');
   await apiUser(t.app, 'maint');
   await setRole('maint', 'maintainer');
 }, 60_000);
 
 afterAll(async () => {
-  if (!hasChromium) return;
-  await browser?.close().catch(() => {});
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
+  await rig?.close();
 }, 30_000);
 
 describe.skipIf(!hasChromium)('the troubleshooting FAQ in a real browser', () => {

@@ -1,39 +1,21 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
-import { buildApp, type TestApp } from '../support/app.ts';
+import type { Browser } from 'playwright-core';
+import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Skipping the install browser journey: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+warnIfNoChromium('install');
 
-let t: TestApp;
-let server: Server;
+let rig: BrowserRig;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  t = await buildApp();
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    timeout: 30_000,
-  });
+  rig = await startBrowserRig();
+  ({ base, browser } = rig);
 }, 60_000);
 
 afterAll(async () => {
-  if (!hasChromium) return;
-  await browser?.close().catch(() => {});
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
+  await rig?.close();
 }, 30_000);
 
 describe.skipIf(!hasChromium)('a newcomer follows the guided install in a real browser', () => {

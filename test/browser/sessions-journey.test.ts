@@ -1,41 +1,26 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { buildApp, type TestApp } from '../support/app.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { TestApp } from '../support/app.ts';
+import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Skipping the live-session browser journey: ${CHROMIUM} is missing (apt-get install -y chromium).`);
+warnIfNoChromium('live-session');
 
+let rig: BrowserRig;
 let t: TestApp;
-let server: Server;
 let base: string;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  t = await buildApp();
-  server = t.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    timeout: 30_000,
-  });
+  rig = await startBrowserRig();
+  ({ t, base, browser } = rig);
 }, 60_000);
 
 afterAll(async () => {
   if (!hasChromium) return;
   for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await t?.close();
+  await rig?.close();
 }, 30_000);
 
 async function person(username: string): Promise<Page> {
