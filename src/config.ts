@@ -23,7 +23,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_API: int(0),
   BACKUP_INTERVAL_HOURS: int(6),
   BACKUP_KEEP: int(7),
-  LOG_REQUESTS: z.enum(['0', '1']).default('0'),
+  SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+  SSE_MAX_STREAMS: z.coerce.number().int().min(1).default(5000),
+  SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(3),
 });
 
 export interface Config {
@@ -39,7 +41,7 @@ export interface Config {
   trustProxy: string | boolean;
   rateLimits: { login: number; signup: number; submit: number; join: number; api: number; windowMs: number };
   backup: { intervalHours: number; keep: number };
-  logRequests: boolean;
+  sse: { heartbeatMs: number; maxStreams: number; perUser: number };
 }
 
 /**
@@ -82,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       windowMs: e.RATE_LIMIT_WINDOW_MINUTES * 60_000,
     },
     backup: { intervalHours: e.BACKUP_INTERVAL_HOURS, keep: e.BACKUP_KEEP },
-    logRequests: e.LOG_REQUESTS === '1',
+    sse: { heartbeatMs: e.SSE_HEARTBEAT_SECONDS * 1000, maxStreams: e.SSE_MAX_STREAMS, perUser: e.SSE_STREAMS_PER_USER },
   });
 }
 

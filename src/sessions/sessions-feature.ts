@@ -23,7 +23,8 @@ export const sessionsRuntime = (services: Services) => runtimes.get(services);
 export function sessionsFeature(services: Services, fctx: FeatureContext): Feature {
   const baseUrl = fctx.config.baseUrl;
   const repo = createSessionsRepository(services.store);
-  const broker = createLiveBroker();
+  const { heartbeatMs, maxStreams, perUser } = fctx.config.sse;
+  const broker = createLiveBroker({ heartbeatMs, perUser, total: maxStreams });
   const sessions = createSessionsService(repo, services);
   const emitter = createLiveEmitter(repo, broker, (slug) => services.content.current.workshops.get(slug));
   const live = createLiveService({ repo, sessions, services, broker, emitter, baseUrl, log: fctx.log });
