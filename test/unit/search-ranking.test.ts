@@ -6,7 +6,7 @@ import { renderUser } from '../../src/lib/markdown.ts';
 import { createSearchService, type SearchService } from '../../src/search/search-service.ts';
 import { highlight, snippet } from '../../src/search/highlight.ts';
 import { releaseMatches } from '../../src/search/release.ts';
-import { syntheticEntries, PASTED_LOGS, TYPED_QUERIES, bigLog, timeIt } from '../../bench/scenarios/faq-search.ts';
+import { syntheticEntries, PASTED_LOGS, TYPED_QUERIES, bigLog } from '../../bench/scenarios/faq-search.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -69,19 +69,13 @@ describe('search over the real seed FAQ and workshops', () => {
   });
 });
 
-describe('search speed with 2,000 entries', () => {
-  it('when typed queries and pasted logs are searched, then answers come within a few milliseconds', () => {
+// Speed is measured by `npm run bench` (bench/scenarios/faq-search.ts), not asserted here.
+describe('search with 2,000 entries', () => {
+  it('when 2,000 entries compete, then a pasted log still finds its entry first, and a 64 KB log is answered', () => {
     const search = createSearchService({ content: { current: loadContent(join(ROOT, 'workshops')) } });
     search.setEntries(syntheticEntries(2000));
-    let i = 0;
-    const typed = timeIt(() => search.search(TYPED_QUERIES[i++ % TYPED_QUERIES.length]!), 80);
-    const logs = timeIt(() => search.search(PASTED_LOGS[i++ % PASTED_LOGS.length]!), 60);
-    const big = bigLog();
-    const huge = timeIt(() => search.search(big), 10);
-    // Generous bounds for shared CI machines; `npm run bench` prints the real numbers (p50 about 2 ms).
-    expect(typed.p50).toBeLessThan(25);
-    expect(logs.p50).toBeLessThan(25);
-    expect(huge.p50).toBeLessThan(60);
     expect(search.search(PASTED_LOGS[1]!).results[0]!.ref).toBe('kubectl-localhost-8080-refused');
+    expect(search.search(bigLog()).results.length).toBeGreaterThan(0);
+    for (const q of TYPED_QUERIES) expect(search.search(q).results.length).toBeGreaterThan(0);
   });
 });
