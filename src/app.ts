@@ -28,6 +28,7 @@ import type { RateLimits } from './lib/rate-limits.ts';
 import type { FaqPort } from './faq/faq-port.ts';
 import { faqFeature } from './faq/faq-feature.ts';
 import { sessionsFeature } from './sessions/sessions-feature.ts';
+import { adminFeature } from './admin/admin-feature.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -157,7 +158,7 @@ export function createApp(deps: AppDeps): {
   });
 
   const ctx: FeatureContext = { config, limits, log };
-  const features: Feature[] = [faqFeature(services, ctx), sessionsFeature(services, ctx)];
+  const features: Feature[] = [faqFeature(services, ctx), sessionsFeature(services, ctx), adminFeature(services)];
 
   app.use(authRoutes(services, passport, limits));
   app.use(workshopRoutes(services));

@@ -4,7 +4,6 @@ import type { Feature } from '../lib/feature.ts';
 import { requireRole } from '../auth/roles.ts';
 import { createSearchService } from '../search/search-service.ts';
 import { createSearchMissesRepository } from '../search/search-misses-repository.ts';
-import { adminRoutes } from '../admin/admin-routes.ts';
 import { createFaqRepository } from './faq-repository.ts';
 import { createFaqService } from './faq-service.ts';
 import { createReviewService } from './faq-review-service.ts';
@@ -20,8 +19,8 @@ import { createInsightsRepository } from './faq-insights-repository.ts';
 import type { FaqPort } from './faq-port.ts';
 
 /**
- * The troubleshooting FAQ: search and paste-your-error, contributions, review, insights, and (until it
- * has a feature of its own) the admin users page. Plugs "I'm stuck" into the step page.
+ * The troubleshooting FAQ: search and paste-your-error, contributions, review and insights. Plugs
+ * "I'm stuck" into the step page.
  */
 export function faqFeature(services: Services, ctx: FeatureContext): Feature {
   const repo = createFaqRepository(services.store);
@@ -50,7 +49,6 @@ export function faqFeature(services: Services, ctx: FeatureContext): Feature {
   router.get('/insights', requireRole('maintainer'), (_req, res) => {
     res.render('faq/insights', { title: 'Insights', ...insights.compute() });
   });
-  router.use(adminRoutes(services.users));
 
   return {
     router,
