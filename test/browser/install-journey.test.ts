@@ -71,4 +71,12 @@ describe.skipIf(!hasChromium)('a newcomer follows the guided install in a real b
     expect(problems, problems.join('\n')).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('on a phone-sized screen, step pages fit the width: long commands scroll inside their block', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${base}/workshops/demo-install/steps/prepare`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await context.close();
+  });
 });
