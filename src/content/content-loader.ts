@@ -105,11 +105,13 @@ export function loadContent(root: string, faqIds: Set<string> = new Set()): Cont
       } else {
         result.data.forEach((p, i) => {
           const items = p.items.map((it) => ('guide' in it ? { type: 'guide' as const, slug: it.guide } : { type: 'workshop' as const, slug: it.workshop }));
-          for (const it of items) {
-            const known = it.type === 'guide' ? guides.has(it.slug) : workshops.has(it.slug);
-            if (!known) problems.push({ file: rel(pathsFile), line: lineOfPath(raw, [i, 'items']), message: `path ${p.slug}: unknown ${it.type} ${it.slug}` });
-          }
-          paths.set(p.slug, { slug: p.slug, title: p.title, summary: p.summary, items });
+          // An item whose guide or workshop is missing (or was skipped as broken) is left out of the path.
+          const known = items.filter((it) => {
+            const ok = it.type === 'guide' ? guides.has(it.slug) : workshops.has(it.slug);
+            if (!ok) problems.push({ file: rel(pathsFile), line: lineOfPath(raw, [i, 'items']), message: `path ${p.slug}: unknown ${it.type} ${it.slug}` });
+            return ok;
+          });
+          if (known.length) paths.set(p.slug, { slug: p.slug, title: p.title, summary: p.summary, items: known });
         });
       }
     }

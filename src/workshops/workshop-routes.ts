@@ -90,7 +90,7 @@ export function workshopRoutes(services: Services): Router {
         ? { ...it, title: content().guides.get(it.slug)!.title, summary: content().guides.get(it.slug)!.summary }
         : { ...it, title: content().workshops.get(it.slug)!.title, summary: content().workshops.get(it.slug)!.summary, progress: progress.get(it.slug) },
     );
-    res.render('workshops/path', { title: path.title, path, items });
+    res.render('workshops/path', { title: path.title, learningPath: path, items });
   });
 
   r.get('/dashboard', (req, res) => {

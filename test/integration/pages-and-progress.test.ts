@@ -49,6 +49,21 @@ describe('reading', () => {
     expect(res.text).toContain('rel="next" href="/workshops/demo-install/steps/unlock"');
   });
 
+  it('when a learning path is opened, then its guides and workshops are listed in order with progress', async () => {
+    const agent = request.agent(t.app);
+    await markDone(agent, STEP);
+    const res = await agent.get('/paths/demo-path').expect(200);
+    expect(res.text).toContain('<h1>Demo path</h1>');
+    expect(res.text.indexOf('Demo guide')).toBeLessThan(res.text.indexOf('Demo install'));
+    expect(res.text).toContain('1 of 3 steps done');
+    await request(t.app).get('/paths/nope').expect(404);
+  });
+
+  it('when the guides are opened, then each guide renders', async () => {
+    expect((await request(t.app).get('/guides').expect(200)).text).toContain('Demo guide');
+    expect((await request(t.app).get('/guides/demo-guide').expect(200)).text).toContain('href="/workshops/demo-install"');
+  });
+
   it('when a slug tries to walk the file system, then the answer is a plain 404', async () => {
     for (const path of ['/workshops/..%2F..%2Fetc%2Fpasswd', '/workshops/%2e%2e%2f%2e%2e%2fsecrets', '/workshops/intro%00.md',
       '/workshops/demo-install/steps/..%2F..%2Fpackage', '/guides/..%5C..%5Cwin', '/workshops/__proto__', '/workshops/constructor']) {
