@@ -61,15 +61,6 @@ export class AppSessionStore extends session.Store {
     return !!rec && rec.expires >= Date.now() && !!(rec.data as { passport?: unknown }).passport;
   }
 
-  /** Ends every session of a user (logout everywhere, demotion). */
-  destroyForUser(userId: string): Promise<void> {
-    const ops = [];
-    for (const [sid, rec] of this.entries()) {
-      if ((rec.data as { passport?: { user?: string } }).passport?.user === userId) ops.push({ c: 'sessions', k: sid, v: null });
-    }
-    return this.store.commit(ops);
-  }
-
   private *entries(): Generator<[string, Stored]> {
     for (const rec of this.store.values<Stored>('sessions')) yield [rec.sid, rec];
   }
