@@ -101,8 +101,3 @@ export function renderUser(md: string): string {
   const html = marked.parse(source, { async: false }) as string;
   return sanitizeHtml(addCopyButtons(html), SANITIZE);
 }
-
-/** Plain text with every tag removed (for titles and search snippets). */
-export function stripTags(html: string): string {
-  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
-}

@@ -157,11 +157,6 @@ export class Store {
     return text === undefined ? undefined : (JSON.parse(text) as T);
   }
 
-  has(collection: string, key: string): boolean {
-    const col = this.col(collection);
-    return col.shards[this.shardOf(col, key)]!.has(key);
-  }
-
   *values<T>(collection: string): IterableIterator<T> {
     for (const shard of this.col(collection).shards) for (const text of shard.values()) yield JSON.parse(text) as T;
   }
