@@ -139,10 +139,16 @@ export function createApp(deps: AppDeps): {
     proxy: config.trustProxy !== false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: 14 * 24 * 60 * 60 * 1000, path: '/' },
   });
+  const passportInit = passport.initialize();
   const passportSession = passport.session();
-  app.use((req, res, next) => ((req as { viaToken?: boolean }).viaToken ? next() : sessionMiddleware(req, res, next)));
-  app.use(passport.initialize());
-  app.use((req, res, next) => ((req as { viaToken?: boolean }).viaToken ? next() : passportSession(req, res, next)));
+  // Token requests carry no cookie: they skip the session, passport and (below) CSRF entirely.
+  app.use((req, res, next) => {
+    if ((req as { viaToken?: boolean }).viaToken) return next();
+    sessionMiddleware(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      passportInit(req, res, (err2?: unknown) => (err2 ? next(err2) : passportSession(req, res, next)));
+    });
+  });
   app.use(csrf.csrfSynchronisedProtection);
 
   app.use((req, res, next) => {
