@@ -44,7 +44,8 @@ export async function buildApp(env: Record<string, string> = {}, dir = mkdtempSy
   const store = await openStore(join(dir, 'store'), { log: () => {} });
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
-  const { app, services, start, close } = createApp({ config, store, content: { current: content }, log: () => {} });
+  // TEST_LOG=1 shows the app's own log (e.g. the cause of a 500) while debugging a test.
+  const { app, services, start, close } = createApp({ config, store, content: { current: content }, log: (m) => { if (process.env.TEST_LOG) console.error(m); } });
   await start();
   const closeAll = async () => {
     close();
