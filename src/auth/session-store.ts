@@ -8,12 +8,15 @@ interface Stored {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
-/** Expiry is moved forward on use, but written at most once an hour per session. */
-const TOUCH_EVERY = 60 * 60 * 1000;
+const SWEEP_EVERY = 60 * 60 * 1000;
 
 /**
  * express-session store on the application store: sessions survive a restart, and an acknowledged
  * login is on disk. Expired sessions are swept hourly.
+ *
+ * There is deliberately no `touch`: express-session would call it on every request (about a sixth of
+ * a page's cost), and without it a session lives 14 days from its last change (login, a new CSRF
+ * token), an absolute lifetime rather than one that activity keeps extending.
  */
 export class AppSessionStore extends session.Store {
   private readonly sweeper: NodeJS.Timeout;
@@ -23,7 +26,7 @@ export class AppSessionStore extends session.Store {
     private readonly ttlMs = 14 * DAY,
   ) {
     super();
-    this.sweeper = setInterval(() => void this.sweep(), TOUCH_EVERY);
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_EVERY);
     this.sweeper.unref();
   }
 
@@ -46,13 +49,6 @@ export class AppSessionStore extends session.Store {
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
     if (!this.store.get('sessions', sid)) return cb?.();
     this.store.commit([{ c: 'sessions', k: sid, v: null }]).then(() => cb?.(), cb);
-  }
-
-  override touch(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
-    const rec = this.store.get<Stored>('sessions', sid);
-    const expires = this.expiresOf(sess);
-    if (!rec || expires - rec.expires < TOUCH_EVERY) return cb?.();
-    this.store.commit([{ c: 'sessions', k: sid, v: { ...rec, expires } }]).then(() => cb?.(), cb);
   }
 
   /** Whether a session is still alive (a logged-out session is gone); used to end live streams. */
