@@ -1,4 +1,5 @@
 import session from 'express-session';
+import { LRUCache } from 'lru-cache';
 import type { Store } from '../lib/store/store.ts';
 
 interface Stored {
@@ -11,6 +12,16 @@ const DAY = 24 * 60 * 60 * 1000;
 const SWEEP_EVERY = 60 * 60 * 1000;
 
 /**
+ * A session that holds nothing but a CSRF token (a visitor who only read a page with a form) is kept
+ * in memory, bounded, not written to disk: otherwise every page view by a crawler would be a write.
+ * It is written as soon as it holds something worth keeping (progress, a login, a message). After a
+ * restart such a visitor's form asks them to reload, which is all they lose.
+ */
+const TRANSIENT = { max: 50_000, ttl: 2 * 60 * 60 * 1000 };
+const worthKeeping = (sess: session.SessionData) =>
+  Object.keys(sess).some((k) => k !== 'cookie' && k !== 'csrfToken');
+
+/**
  * express-session store on the application store: sessions survive a restart, and an acknowledged
  * login is on disk. Expired sessions are swept hourly.
  *
@@ -20,6 +31,7 @@ const SWEEP_EVERY = 60 * 60 * 1000;
  */
 export class AppSessionStore extends session.Store {
   private readonly sweeper: NodeJS.Timeout;
+  private readonly transient = new LRUCache<string, session.SessionData>(TRANSIENT);
 
   constructor(
     private readonly store: Store,
@@ -36,6 +48,8 @@ export class AppSessionStore extends session.Store {
   }
 
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
+    const light = this.transient.get(sid);
+    if (light) return cb(null, structuredClone(light));
     const rec = this.store.get<Stored>('sessions', sid);
     if (!rec || rec.expires < Date.now()) return cb(null, null);
     cb(null, rec.data);
@@ -43,10 +57,16 @@ export class AppSessionStore extends session.Store {
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
     const data = JSON.parse(JSON.stringify(sess)) as session.SessionData;
+    if (!worthKeeping(data) && !this.store.get('sessions', sid)) {
+      this.transient.set(sid, data);
+      return cb?.();
+    }
+    this.transient.delete(sid);
     this.store.commit([{ c: 'sessions', k: sid, v: { sid, data, expires: this.expiresOf(sess) } }]).then(() => cb?.(), cb);
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    this.transient.delete(sid);
     if (!this.store.get('sessions', sid)) return cb?.();
     this.store.commit([{ c: 'sessions', k: sid, v: null }]).then(() => cb?.(), cb);
   }

@@ -173,3 +173,19 @@ describe('restart', () => {
     expect(overview.text).toMatch(/href="\/workshops\/demo-install\/steps\/unlock" id="start-button">\s*Resume/);
   });
 });
+
+describe('visitors who only read', () => {
+  it('when many visitors only read pages with forms, then nothing is written; their first saved step is', async () => {
+    const before = t.store.stats.commits;
+    const visitors = Array.from({ length: 30 }, () => request.agent(t.app));
+    for (const v of visitors) await v.get(STEP).expect(200);
+    expect(t.store.stats.commits).toBe(before);
+    // the token in their form still works, and saving progress makes the session durable
+    const res = await markDone(visitors[0]!, STEP);
+    expect(res.status).toBe(303);
+    expect(t.store.stats.commits).toBeGreaterThan(before);
+    const cookie = (await visitors[0]!.get('/dashboard')).request.cookies;
+    t = await t.restart();
+    expect((await request(t.app).get('/workshops/demo-install').set('Cookie', cookie)).text).toContain('1 of 3 steps done');
+  });
+});
