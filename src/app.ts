@@ -1,5 +1,4 @@
 import express, { type Express, type Request } from 'express';
-import session from 'express-session';
 import ejs from 'ejs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -13,7 +12,8 @@ import { AppSessionStore } from './auth/session-store.ts';
 import { createUsersRepository } from './auth/users-repository.ts';
 import { createTokensRepository } from './auth/tokens-repository.ts';
 import { createAuthService } from './auth/auth-service.ts';
-import { createPassport, toSessionUser } from './auth/passport.ts';
+import { createPassport } from './auth/passport.ts';
+import { bearerAuth, cookieAuth } from './auth/request-auth.ts';
 import { currentUser } from './auth/roles.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { createProgressRepository } from './progress/progress-repository.ts';
@@ -21,7 +21,6 @@ import { createProgressService } from './progress/progress-service.ts';
 import { progressRoutes } from './progress/progress-routes.ts';
 import { workshopRoutes } from './workshops/workshop-routes.ts';
 import { apiRoutes } from './api/api-routes.ts';
-import { unauthorized } from './lib/errors.ts';
 import type { Feature } from './lib/feature.ts';
 import { readMetrics } from './lib/metrics.ts';
 import type { RateLimits } from './lib/rate-limits.ts';
@@ -115,40 +114,8 @@ export function createApp(deps: AppDeps): {
   app.use(sameOriginGuard(config.baseUrl));
   app.use('/api', limits.api);
 
-  // A bearer token authenticates API calls on its own: no cookie, no session, no CSRF.
-  app.use((req, _res, next) => {
-    const header = req.get('authorization');
-    if (!header) return next();
-    if (!req.path.startsWith('/api/')) return next(unauthorized('Tokens are accepted by the API only.'));
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const token = m ? services.tokens.find(m[1]!) : undefined;
-    const user = token ? services.users.byId(token.userId) : undefined;
-    if (!user) return next(unauthorized('The access token is not valid.'));
-    req.user = toSessionUser(user);
-    (req as { viaToken?: boolean }).viaToken = true;
-    next();
-  });
-
-  const sessionMiddleware = session({
-    name: config.secureCookies ? '__Host-onramp.sid' : 'onramp.sid',
-    secret: config.sessionSecret,
-    store: services.sessionStore,
-    resave: false,
-    saveUninitialized: false,
-    rolling: false,
-    proxy: config.trustProxy !== false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: 14 * 24 * 60 * 60 * 1000, path: '/' },
-  });
-  const passportInit = passport.initialize();
-  const passportSession = passport.session();
-  // Token requests carry no cookie: they skip the session, passport and (below) CSRF entirely.
-  app.use((req, res, next) => {
-    if ((req as { viaToken?: boolean }).viaToken) return next();
-    sessionMiddleware(req, res, (err?: unknown) => {
-      if (err) return next(err);
-      passportInit(req, res, (err2?: unknown) => (err2 ? next(err2) : passportSession(req, res, next)));
-    });
-  });
+  app.use(bearerAuth(services.tokens, services.users));
+  app.use(cookieAuth(config, services.sessionStore, passport));
   app.use(csrf.csrfSynchronisedProtection);
 
   app.use((req, res, next) => {

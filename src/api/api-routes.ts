@@ -7,6 +7,7 @@ import { notFound, unauthorized } from '../lib/errors.ts';
 import { isSlug, parse } from '../lib/validate.ts';
 import { ApiSignup, ApiTokenRequest } from '../auth/auth-schemas.ts';
 import { currentUser, requireRole, requireUser } from '../auth/roles.ts';
+import { viaToken } from '../auth/request-auth.ts';
 import { readMetrics } from '../lib/metrics.ts';
 import { findWorkshop } from '../workshops/workshop-routes.ts';
 import { CHECKPOINT_INPUT_MAX } from '../content/checkpoint.ts';
@@ -42,7 +43,7 @@ export function apiRoutes(services: Services, limits: RateLimits, csrf: CsrfSync
 
   r.get('/session', (req, res) => {
     const user = currentUser(req);
-    res.json({ user: user ?? null, csrfToken: (req as { viaToken?: boolean }).viaToken ? null : csrf.generateToken(req) });
+    res.json({ user: user ?? null, csrfToken: viaToken(req) ? null : csrf.generateToken(req) });
   });
 
   r.post('/users', limits.signup, async (req, res) => {

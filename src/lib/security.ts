@@ -2,6 +2,7 @@ import helmet from 'helmet';
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { AppError, badRequest, forbidden } from './errors.ts';
+import { viaToken } from '../auth/request-auth.ts';
 
 /** Strict CSP: scripts and styles only from our own files, nothing inline, no framing, no <base>. */
 export function securityHeaders(secure: boolean): RequestHandler {
@@ -79,7 +80,7 @@ export function createCsrf() {
     // Sign-up and token creation by script send credentials, not cookies, as JSON (which a cross-site
     // form cannot send without a CORS preflight); they are exempt too.
     skipCsrfProtection: (req) =>
-      (req as Request & { viaToken?: boolean }).viaToken === true ||
+      viaToken(req) ||
       (req.method === 'POST' && CREDENTIAL_ENDPOINTS.has(req.path) && req.is('application/json') === 'application/json'),
     errorConfig: { statusCode: 403, message: 'The form expired or did not come from this site. Reload the page and try again.', code: 'csrf_invalid' },
   });

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
 import { currentUser, requireRole, requireUser } from '../auth/roles.ts';
+import { viaToken } from '../auth/request-auth.ts';
 import { notFound } from '../lib/errors.ts';
 import { parse } from '../lib/validate.ts';
 import type { SessionsContext } from './sessions-context.ts';
@@ -18,7 +19,7 @@ function lastEventIdOf(req: Request): number | undefined {
 }
 
 function streamAuthOf(req: Request): StreamAuth {
-  if ((req as { viaToken?: boolean }).viaToken) return { token: /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] };
+  if (viaToken(req)) return { token: /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] };
   return { sid: req.sessionID };
 }
 
