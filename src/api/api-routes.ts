@@ -107,8 +107,8 @@ export function apiRoutes(services: Services, limits: RateLimits, csrf: CsrfSync
   r.post('/me/progress/:workshop/:step/checkpoint', requireUser, async (req, res) => {
     const { workshop, step } = stepOf(req.params.workshop, req.params.step);
     const { output } = parse(CheckpointBody, req.body, 400);
-    const result = await services.progress.checkpoint(me(req), workshop.slug, step.id, output);
-    res.json({ workshop: workshop.slug, step: step.id, ...result });
+    const { passed, message, hint } = await services.progress.checkpoint(me(req), workshop.slug, step.id, output);
+    res.json({ workshop: workshop.slug, step: step.id, passed, message, ...(hint ? { hint } : {}) });
   });
 
   r.get('/admin/metrics', requireRole('admin'), (req, res) => {

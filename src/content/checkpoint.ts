@@ -1,4 +1,5 @@
 import safeRegex from 'safe-regex2';
+import { renderTrustedInline } from '../lib/markdown.ts';
 
 export const CHECKPOINT_INPUT_MAX = 16 * 1024;
 
@@ -11,8 +12,10 @@ export interface CheckpointSpec {
 
 export interface Checkpoint {
   prompt: string;
+  /** The prompt and hints rendered once, so `code` in them shows as code on the page. */
+  promptHtml: string;
   expect: RegExp[];
-  hints: { match: RegExp; hint: string }[];
+  hints: { match: RegExp; hint: string; hintHtml: string }[];
   success: string;
 }
 
@@ -20,6 +23,7 @@ export interface CheckpointResult {
   passed: boolean;
   message: string;
   hint?: string;
+  hintHtml?: string;
 }
 
 /**
@@ -37,8 +41,9 @@ export function compilePattern(source: string): RegExp {
 export function compileCheckpoint(spec: CheckpointSpec): Checkpoint {
   return {
     prompt: spec.prompt,
+    promptHtml: renderTrustedInline(spec.prompt),
     expect: spec.expect.map(compilePattern),
-    hints: (spec.hints ?? []).map((h) => ({ match: compilePattern(h.match), hint: h.hint })),
+    hints: (spec.hints ?? []).map((h) => ({ match: compilePattern(h.match), hint: h.hint, hintHtml: renderTrustedInline(h.hint) })),
     success: spec.success ?? 'That output looks right.',
   };
 }
@@ -55,8 +60,8 @@ function normalize(output: string): string {
 export function checkOutput(checkpoint: Checkpoint, output: string): CheckpointResult {
   const text = normalize(output.slice(0, CHECKPOINT_INPUT_MAX));
   if (text.trim() === '') return { passed: false, message: 'Paste the output of the command first.' };
-  for (const { match, hint } of checkpoint.hints) {
-    if (match.test(text)) return { passed: false, message: 'Not quite yet.', hint };
+  for (const { match, hint, hintHtml } of checkpoint.hints) {
+    if (match.test(text)) return { passed: false, message: 'The output shows a known problem:', hint, hintHtml };
   }
   const missing = checkpoint.expect.filter((re) => !re.test(text));
   if (missing.length === 0) return { passed: true, message: checkpoint.success };

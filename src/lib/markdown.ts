@@ -56,6 +56,11 @@ export function renderTrusted(md: string): Rendered {
   }
 }
 
+/** One line of repository Markdown (a checkpoint prompt or hint): `code`, emphasis and links. */
+export function renderTrustedInline(md: string): string {
+  return marked.parseInline(md, { async: false }) as string;
+}
+
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
     'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'a', 'ul', 'ol', 'li', 'strong', 'em', 'del', 'code', 'pre', 'blockquote',
