@@ -6,15 +6,20 @@ export interface FaqPort {
   /** Approved entries that best match a pasted error or log excerpt, best first. */
   matchLog(text: string, limit?: number): { id: string; title: string }[];
   /** Creates a draft in the review queue. */
-  createDraft(input: {
-    title: string;
-    errorText?: string;
-    cause?: string;
-    fix?: string;
-    sources?: string[];
-    tags?: string[];
-    authorId: string;
-    /** Where it came from, shown to reviewers (e.g. "Live session: Install AIO-SX, 2026-12-01"). */
-    origin?: string;
-  }): Promise<{ id: string }>;
+  createDraft(input: DraftInput & { authorId: string }): Promise<{ id: string }>;
+}
+
+/** A draft for the review queue, from a person (authorId) or an import (importKey). */
+export interface DraftInput {
+  title: string;
+  errorText?: string;
+  cause?: string;
+  fix?: string;
+  sources?: string[];
+  tags?: string[];
+  authorId?: string;
+  /** Where it came from, shown to reviewers (e.g. "Live session: Install AIO-SX, 2026-12-01"). */
+  origin?: string;
+  /** Identifies an imported thread, so a re-import creates no duplicate. */
+  importKey?: string;
 }

@@ -5,6 +5,7 @@ import type { SessionUser } from '../auth/passport.ts';
 import { forbidden, notFound, conflict } from '../lib/errors.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { FaqRepository } from './faq-repository.ts';
+import type { DraftInput } from './faq-port.ts';
 import type { EntryInput } from './faq-schemas.ts';
 import { newEntry, renderFields, uniqueId, withRevision } from './faq-entry.ts';
 import { guessPhase } from './faq-guess.ts';
@@ -15,18 +16,6 @@ export interface FaqDeps {
   search: SearchService;
   users: UsersRepository;
   content: { current: Content };
-}
-
-export interface DraftInput {
-  title: string;
-  errorText?: string;
-  cause?: string;
-  fix?: string;
-  sources?: string[];
-  tags?: string[];
-  authorId?: string;
-  origin?: string;
-  importKey?: string;
 }
 
 /** What contributors and readers do: submit, edit and resubmit, vote, read. */

@@ -1,6 +1,6 @@
 import { isErrorLine } from '../search/log-features.ts';
 import { cleanSubject, parseMbox, threadMails, type Mail, type Thread } from './mbox-threads.ts';
-import type { DraftInput } from './faq-service.ts';
+import type { DraftInput } from './faq-port.ts';
 
 const INSTALL_WORDS =
   /\b(install(?:ation|ing|ed)?|bootstrap|ansible|playbook|unlock(?:ed)?|controller-\d|localhost\.yml|iso|pxe|deploy(?:ment)?|aio-?[sd]x|simplex|duplex|system host-\w+|kubectl|fm alarm-list|alarm|sysinv|provision(?:ing)?|starlingx)\b/gi;
