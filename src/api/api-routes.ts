@@ -7,7 +7,7 @@ import { notFound, unauthorized } from '../lib/errors.ts';
 import { isSlug, parse } from '../lib/validate.ts';
 import { ApiSignup, ApiTokenRequest } from '../auth/auth-schemas.ts';
 import { currentUser, requireRole, requireUser } from '../auth/roles.ts';
-import { viaToken } from '../auth/request-auth.ts';
+import { viaToken } from '../lib/security.ts';
 import { readMetrics } from '../lib/metrics.ts';
 import { findWorkshop } from '../workshops/workshop-routes.ts';
 import { CHECKPOINT_INPUT_MAX } from '../content/checkpoint.ts';

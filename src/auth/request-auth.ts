@@ -1,14 +1,13 @@
 import session from 'express-session';
 import type { PassportStatic } from 'passport';
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
+import { markViaToken, viaToken } from '../lib/security.ts';
 import type { Config } from '../config.ts';
 import { unauthorized } from '../lib/errors.ts';
 import type { AppSessionStore } from './session-store.ts';
 import type { TokensRepository } from './tokens-repository.ts';
 import type { UsersRepository } from './users-repository.ts';
 import { toSessionUser } from './passport.ts';
-
-export const viaToken = (req: Request) => (req as { viaToken?: boolean }).viaToken === true;
 
 /** A bearer token authenticates an API call on its own: no cookie, no session, no CSRF. */
 export function bearerAuth(tokens: TokensRepository, users: UsersRepository): RequestHandler {
@@ -21,7 +20,7 @@ export function bearerAuth(tokens: TokensRepository, users: UsersRepository): Re
     const user = token ? users.byId(token.userId) : undefined;
     if (!user) return next(unauthorized('The access token is not valid.'));
     req.user = toSessionUser(user);
-    (req as { viaToken?: boolean }).viaToken = true;
+    markViaToken(req);
     next();
   };
 }

@@ -101,7 +101,7 @@ export function validationErrors(err: unknown): Record<string, string> {
   throw err;
 }
 
-/** Public view of an entry, for the API and the export. */
+/** Public view of an entry, for the API. */
 export function publicEntry(e: FaqEntry, people: People, votes: { helpful: number; notHelpful: number }) {
   return {
     id: e.id,

@@ -2,7 +2,6 @@ import helmet from 'helmet';
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { csrfSync } from 'csrf-sync';
 import { AppError, badRequest, forbidden } from './errors.ts';
-import { viaToken } from '../auth/request-auth.ts';
 
 /** Strict CSP: scripts and styles only from our own files, nothing inline, no framing, no <base>. */
 export function securityHeaders(secure: boolean): RequestHandler {
@@ -28,6 +27,12 @@ export function securityHeaders(secure: boolean): RequestHandler {
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
 }
+
+/** Set on requests authenticated by a bearer token: they carry no cookie, so no session or CSRF. */
+export const viaToken = (req: Request) => (req as { viaToken?: boolean }).viaToken === true;
+export const markViaToken = (req: Request) => {
+  (req as { viaToken?: boolean }).viaToken = true;
+};
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

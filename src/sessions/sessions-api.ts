@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { currentUser, requireRole, requireUser } from '../auth/roles.ts';
-import { viaToken } from '../auth/request-auth.ts';
+import { viaToken } from '../lib/security.ts';
 import { notFound } from '../lib/errors.ts';
 import { parse } from '../lib/validate.ts';
 import type { SessionsContext } from './sessions-context.ts';
