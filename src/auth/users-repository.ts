@@ -19,7 +19,10 @@ export const usernameKey = (username: string) => username.normalize('NFKC').toLo
 
 export function createUsersRepository(store: Store) {
   return {
+    /** A copy to change and save. */
     byId: (id: string) => store.get<User>('users', id),
+    /** The shared, frozen record, for reading on every request. */
+    peek: (id: string) => store.peek<User>('users', id),
     byUsername(username: string): User | undefined {
       const id = store.lookup('users', 'username', usernameKey(username));
       return id ? store.get<User>('users', id) : undefined;

@@ -3,7 +3,7 @@ import { TEAM_AUTHOR } from './faq-types.ts';
 
 /** Display names for the ids stored on entries (authors, reviewers). */
 export function createPeople(users: UsersRepository) {
-  const name = (id: string) => (id === TEAM_AUTHOR ? 'Onramp team' : (users.byId(id)?.username ?? 'a former member'));
+  const name = (id: string) => (id === TEAM_AUTHOR ? 'Onramp team' : (users.peek(id)?.username ?? 'a former member'));
   return { name, names: (ids: string[]) => ids.map(name) };
 }
 

@@ -22,7 +22,10 @@ const key = (learnerId: string, workshop: string) => `${learnerId}~${workshop}`;
 
 export function createProgressRepository(store: Store) {
   return {
+    /** A copy to change and save. */
     get: (learnerId: string, workshop: string) => store.get<WorkshopProgress>('progress', key(learnerId, workshop)),
+    /** The shared, frozen record, for reading. */
+    peek: (learnerId: string, workshop: string) => store.peek<WorkshopProgress>('progress', key(learnerId, workshop)),
     save: (p: WorkshopProgress) => store.commit([{ c: 'progress', k: key(p.learnerId, p.workshop), v: p }]),
     /** Writes the merged records and removes the old owner's in one batch. */
     move(records: WorkshopProgress[], fromLearnerId: string): Promise<void> {

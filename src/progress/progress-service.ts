@@ -1,6 +1,7 @@
 import type { Workshop, Step } from '../content/content-loader.ts';
 import { checkOutput, type CheckpointResult } from '../content/checkpoint.ts';
 import { notFound } from '../lib/errors.ts';
+import type { DeepReadonly } from '../lib/store/store.ts';
 import type { ProgressRepository, StepRecord, WorkshopProgress } from './progress-repository.ts';
 
 export interface ProgressSummary {
@@ -12,7 +13,7 @@ export interface ProgressSummary {
   resumeStep: string;
   startedAt?: string;
   updatedAt?: string;
-  steps: Record<string, StepRecord>;
+  steps: Readonly<Record<string, Readonly<StepRecord>>>;
 }
 
 export type ProgressListener = (event: { learnerId: string; workshop: string; step: string; kind: 'done' | 'undone' | 'checkpoint' | 'visit'; passed?: boolean }) => void;
@@ -32,7 +33,7 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
     return { learnerId, workshop, steps: {}, startedAt: now, updatedAt: now };
   }
 
-  function summarize(workshop: Workshop, p: WorkshopProgress | undefined): ProgressSummary {
+  function summarize(workshop: Workshop, p: DeepReadonly<WorkshopProgress> | undefined): ProgressSummary {
     const steps = p?.steps ?? {};
     const done = workshop.steps.filter((s) => steps[s.id]?.done).length;
     const firstOpen = workshop.steps.find((s) => !steps[s.id]?.done)?.id ?? workshop.steps.at(-1)!.id;
@@ -61,13 +62,13 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
     summary(learnerId: string | undefined, slug: string): ProgressSummary {
       const workshop = workshops().get(slug);
       if (!workshop) throw notFound('No such workshop.');
-      return summarize(workshop, learnerId ? repo.get(learnerId, slug) : undefined);
+      return summarize(workshop, learnerId ? repo.peek(learnerId, slug) : undefined);
     },
 
     all(learnerId: string | undefined): ProgressSummary[] {
       if (!learnerId) return [];
       return [...workshops().values()]
-        .map((w) => ({ w, p: repo.get(learnerId, w.slug) }))
+        .map((w) => ({ w, p: repo.peek(learnerId, w.slug) }))
         .filter(({ p }) => p !== undefined)
         .map(({ w, p }) => summarize(w, p));
     },
@@ -75,8 +76,9 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
     /** Remembers where the learner is, so "Resume" brings them back; written only when it changes. */
     async visit(learnerId: string, slug: string, stepId: string): Promise<void> {
       stepOf(slug, stepId);
+      if (repo.peek(learnerId, slug)?.lastStep === stepId) return;
       const p = repo.get(learnerId, slug);
-      if (!p || p.lastStep === stepId) return;
+      if (!p) return;
       await repo.save({ ...p, lastStep: stepId, updatedAt: new Date().toISOString() });
       emit({ learnerId, workshop: slug, step: stepId, kind: 'visit' });
     },

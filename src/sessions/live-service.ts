@@ -133,9 +133,9 @@ export function createLiveService(deps: {
         throw forbidden(kind === 'staff' ? 'Only the hosts and helpers of this session see its dashboard.' : 'Join the session first.');
       }
       if (phaseOf(s) === 'ended') return { ended: true };
-      const version = services.users.byId(user.id)?.sessionVersion;
+      const version = services.users.peek(user.id)?.sessionVersion;
       const stillAllowed = () => {
-        const u = services.users.byId(user.id);
+        const u = services.users.peek(user.id);
         if (!u || u.sessionVersion !== version) return false;
         if (auth.sid && !services.sessionStore.isActive(auth.sid)) return false;
         if (auth.token && services.tokens.find(auth.token)?.userId !== user.id) return false;

@@ -61,7 +61,7 @@ export function createSessionsService(repo: SessionsRepository, services: Servic
       return c ? repo.byCode(c) : undefined;
     },
 
-    names: (ids: string[]) => ids.map((id) => services.users.byId(id)?.username ?? 'former user'),
+    names: (ids: string[]) => ids.map((id) => services.users.peek(id)?.username ?? 'former user'),
 
     /** The role checks run on the user as read on this request, so a demotion counts at once. */
     access(s: LiveSession, user: SessionUser | undefined): Access {

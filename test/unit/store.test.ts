@@ -46,6 +46,24 @@ describe('store', () => {
     expect(third.count('items')).toBe(1);
   });
 
+  it('when a record is peeked, then readers share one frozen copy until the record changes', async () => {
+    const s = await openStore(tmp());
+    await s.commit([{ c: 'items', k: 'a', v: { name: 'alpha', tags: ['x'] } }]);
+    const first = s.peek<{ name: string; tags: string[] }>('items', 'a')!;
+    expect(s.peek('items', 'a')).toBe(first);
+    expect(() => {
+      (first as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+    expect(() => (first.tags as string[]).push('y')).toThrow(TypeError);
+    const copy = s.get<{ name: string }>('items', 'a')!;
+    copy.name = 'mine';
+    expect(s.peek('items', 'a')).toEqual({ name: 'alpha', tags: ['x'] });
+    await s.commit([{ c: 'items', k: 'a', v: { name: 'beta', tags: [] } }]);
+    expect(s.peek('items', 'a')).toEqual({ name: 'beta', tags: [] });
+    await s.commit([{ c: 'items', k: 'a', v: null }]);
+    expect(s.peek('items', 'a')).toBeUndefined();
+  });
+
   it('when 200 writes arrive at once, then they share a handful of disk syncs', async () => {
     const s = await openStore(tmp());
     await Promise.all(Array.from({ length: 200 }, (_, i) => s.commit([{ c: 'items', k: `k${i}`, v: { name: `n${i}` } }])));
@@ -144,8 +162,10 @@ describe('store', () => {
       return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
     };
     const failed = s.commit([{ c: 'items', k: 'a', v: { name: 'changed' } }, { c: 'items', k: 'b', v: { name: 'b' } }]);
+    expect(s.peek('items', 'a')).toEqual({ name: 'changed' }); // visible while the batch is in flight
     await expect(failed).rejects.toBeInstanceOf(StoreWriteError);
     expect(s.get('items', 'a')).toEqual({ name: 'a' });
+    expect(s.peek('items', 'a')).toEqual({ name: 'a' });
     expect(s.get('items', 'b')).toBeUndefined();
     expect(s.lookup('items', 'name', 'a')).toBe('a');
     await s.commit([{ c: 'items', k: 'c', v: { name: 'c' } }]);

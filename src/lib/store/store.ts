@@ -2,6 +2,7 @@ import { mkdir, unlink, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Low } from 'lowdb';
+import { LRUCache } from 'lru-cache';
 import { openShard, type ShardData } from './shard-file.ts';
 import { encodeBatch, journalName, JournalWriter, listJournalGens, readJournal, type Op } from './journal.ts';
 import { acquireLock } from './lock.ts';
@@ -51,6 +52,20 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
@@ -68,6 +83,7 @@ function fnv1a(s: string): number {
  */
 export class Store {
   private readonly collections = new Map<string, Collection>();
+  private readonly parsed = new LRUCache<string, { text: string; value: unknown }>({ max: 20_000 });
   private pending: Pending[] = [];
   private writing = false;
   private rotateWaiters: (() => void)[] = [];
@@ -155,6 +171,23 @@ export class Store {
     const col = this.col(collection);
     const text = col.shards[this.shardOf(col, key)]!.get(key);
     return text === undefined ? undefined : (JSON.parse(text) as T);
+  }
+
+  /**
+   * The record as a shared, deeply frozen object, parsed once per change rather than once per call:
+   * for read paths that run on every request (the session, the user, a learner's progress). The
+   * cache holds the text it was parsed from, so a changed record is parsed again; it is bounded.
+   */
+  peek<T>(collection: string, key: string): DeepReadonly<T> | undefined {
+    const col = this.col(collection);
+    const text = col.shards[this.shardOf(col, key)]!.get(key);
+    if (text === undefined) return undefined;
+    const id = `${collection}\u0000${key}`;
+    const hit = this.parsed.get(id);
+    if (hit?.text === text) return hit.value as DeepReadonly<T>;
+    const value = deepFreeze(JSON.parse(text));
+    this.parsed.set(id, { text, value });
+    return value as DeepReadonly<T>;
   }
 
   *values<T>(collection: string): IterableIterator<T> {
