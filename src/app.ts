@@ -115,7 +115,7 @@ export function createApp(deps: AppDeps): {
   app.use('/api', limits.api);
 
   app.use(bearerAuth(services.tokens, services.users));
-  app.use(cookieAuth(config, services.sessionStore, passport));
+  app.use(cookieAuth(config, services.sessionStore, passport, services.users));
   app.use(csrf.csrfSynchronisedProtection);
 
   app.use((req, res, next) => {

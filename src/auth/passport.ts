@@ -9,7 +9,14 @@ export interface SessionUser {
   role: User['role'];
 }
 
-export const toSessionUser = (u: User): SessionUser => ({ id: u.id, username: u.username, role: u.role });
+export const toSessionUser = (u: Pick<User, 'id' | 'username' | 'role'>): SessionUser => ({ id: u.id, username: u.username, role: u.role });
+
+/** The user a session's `id:sessionVersion` names, if that user still exists and the version holds. */
+export function userOfSessionKey(users: UsersRepository, key: unknown): SessionUser | undefined {
+  const [id, version] = String(key).split(':');
+  const u = id ? users.peek(id) : undefined;
+  return u && String(u.sessionVersion) === version ? toSessionUser(u) : undefined;
+}
 
 /**
  * The session keeps only `id:sessionVersion`; the user (and so the role) is read again on every
@@ -24,13 +31,9 @@ export function createPassport(auth: AuthService, users: UsersRepository): Passp
     }),
   );
   passport.serializeUser((user, done) => {
-    const u = users.byId((user as SessionUser).id);
+    const u = users.peek((user as SessionUser).id);
     done(null, u ? `${u.id}:${u.sessionVersion}` : false);
   });
-  passport.deserializeUser((key: string, done) => {
-    const [id, version] = String(key).split(':');
-    const u = id ? users.byId(id) : undefined;
-    done(null, u && String(u.sessionVersion) === version ? toSessionUser(u) : false);
-  });
+  passport.deserializeUser((key: string, done) => done(null, userOfSessionKey(users, key) ?? false));
   return passport;
 }

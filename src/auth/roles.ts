@@ -41,5 +41,7 @@ declare module 'express-session' {
   interface SessionData {
     anonId?: string;
     flash?: string;
+    /** Written by passport at login: `id:sessionVersion` (see passport.ts). */
+    passport?: { user?: string };
   }
 }

@@ -1,6 +1,6 @@
 import session from 'express-session';
 import { LRUCache } from 'lru-cache';
-import type { Store } from '../lib/store/store.ts';
+import type { DeepReadonly, Store } from '../lib/store/store.ts';
 
 interface Stored {
   sid: string;
@@ -49,16 +49,24 @@ export class AppSessionStore extends session.Store {
 
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
     const light = this.transient.get(sid);
-    if (light) return cb(null, structuredClone(light));
+    if (light) return cb(null, structuredClone(light) as session.SessionData);
     const rec = this.store.get<Stored>('sessions', sid);
     if (!rec || rec.expires < Date.now()) return cb(null, null);
     cb(null, rec.data);
   }
 
+  /** The live session's data, shared and frozen, without a copy: for requests that only read it. */
+  peek(sid: string): DeepReadonly<session.SessionData> | undefined {
+    const light = this.transient.get(sid);
+    if (light) return light as DeepReadonly<session.SessionData>;
+    const rec = this.store.peek<Stored>('sessions', sid);
+    return rec && rec.expires >= Date.now() ? rec.data : undefined;
+  }
+
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
     const data = JSON.parse(JSON.stringify(sess)) as session.SessionData;
     if (!worthKeeping(data) && !this.store.get('sessions', sid)) {
-      this.transient.set(sid, data);
+      this.transient.set(sid, Object.freeze(data));
       return cb?.();
     }
     this.transient.delete(sid);

@@ -17,8 +17,8 @@ export interface TestApp {
   services: Services;
   config: Config;
   dir: string;
-  /** Closes the store and opens a new app on the same data folder, as a restart would. */
-  restart(): Promise<TestApp>;
+  /** Closes the store and opens a new app on the same data folder, as a restart would (with other settings if given). */
+  restart(env?: Record<string, string>): Promise<TestApp>;
   close(): Promise<void>;
 }
 
@@ -57,9 +57,9 @@ export async function buildApp(env: Record<string, string> = {}, dir = mkdtempSy
     services,
     config,
     dir,
-    async restart() {
+    async restart(nextEnv = env) {
       await closeAll();
-      return buildApp(env, dir);
+      return buildApp(nextEnv, dir);
     },
     async close() {
       await closeAll();

@@ -1,0 +1,80 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import request from 'supertest';
+import { buildApp, csrfFrom, logIn, signUp, type TestApp } from '../support/app.ts';
+
+/**
+ * Pages read their session without writing it (see cookieAuth): these check that reading stays
+ * correct at the edges, where the full session machinery has to take over.
+ */
+let t: TestApp;
+afterEach(async () => {
+  await t?.close();
+});
+
+const STEP = '/workshops/demo-install/steps/prepare';
+const cookieOf = (res: request.Response) => (res.headers['set-cookie'] as unknown as string[] | undefined)?.find((c) => c.includes('onramp.sid'))?.split(';')[0];
+
+describe('reading pages with a session', () => {
+  it('when a signed-in learner reads pages, then they stay signed in, nothing is written and no cookie is re-sent', async () => {
+    t = await buildApp();
+    const agent = await signUp(t.app, 'reader');
+    await agent.get('/dashboard'); // shows the welcome message once
+    await agent.get(STEP);
+    const commits = t.store.stats.commits;
+    for (const path of [STEP, '/dashboard', '/workshops', '/faq', STEP]) {
+      const res = await agent.get(path).expect(200);
+      expect(res.text).toContain('>reader</a>');
+      expect(cookieOf(res)).toBeUndefined();
+    }
+    const head = await agent.head(STEP).expect(200);
+    expect(cookieOf(head)).toBeUndefined();
+    expect(t.store.stats.commits).toBe(commits);
+  });
+
+  it('when a message waits in the session, then the next page shows it once and the form token still works', async () => {
+    t = await buildApp();
+    const agent = await signUp(t.app, 'welcomed');
+    const first = await agent.get('/dashboard').expect(200);
+    expect(first.text).toContain('Welcome!');
+    const second = await agent.get('/dashboard').expect(200);
+    expect(second.text).not.toContain('Welcome!');
+    expect(csrfFrom(second.text)).toBe(csrfFrom(first.text));
+    await agent.post(`${STEP}/progress`).type('form').send({ _csrf: csrfFrom(second.text), done: '1' }).expect(303);
+    const step = await agent.get(STEP).expect(200);
+    expect(step.text).toContain('You marked this step done.');
+  });
+
+  it('when the account ends its other sessions, then an old cookie reads pages as a visitor', async () => {
+    t = await buildApp();
+    await signUp(t.app, 'ended');
+    const other = await logIn(t.app, 'ended');
+    expect((await other.get('/dashboard')).text).toContain('>ended</a>');
+    const user = t.services.users.byUsername('ended')!;
+    await t.services.users.update({ ...user, sessionVersion: user.sessionVersion + 1 });
+    const page = await other.get('/dashboard').expect(200);
+    expect(page.text).not.toContain('>ended</a>');
+    expect(page.text).toContain('Sign in');
+  });
+
+  it('when the session cookie is tampered with, then the page is read as a visitor', async () => {
+    t = await buildApp();
+    const agent = await signUp(t.app, 'tampered');
+    const page = await agent.get('/dashboard');
+    const jar = agent.jar.getCookies({ path: '/', domain: '127.0.0.1', secure: false, script: false });
+    const real = jar.find((c) => c.name === 'onramp.sid')!.value;
+    const forged = real.slice(0, -2) + (real.endsWith('AA') ? 'BB' : 'AA');
+    const res = await request(t.app).get('/dashboard').set('Cookie', `onramp.sid=${forged}`).expect(200);
+    expect(res.text).not.toContain('>tampered</a>');
+    expect(page.text).toContain('>tampered</a>');
+  });
+
+  it('when the session secret is rotated (new,old), then sessions signed with the old one still read pages', async () => {
+    t = await buildApp({ SESSION_SECRET: 'o'.repeat(40) });
+    const agent = await signUp(t.app, 'rotated');
+    await agent.get('/dashboard');
+    t = await t.restart({ SESSION_SECRET: `${'n'.repeat(40)},${'o'.repeat(40)}` });
+    const cookie = agent.jar.getCookies({ path: '/', domain: '127.0.0.1', secure: false, script: false }).find((c) => c.name === 'onramp.sid')!;
+    const res = await request(t.app).get('/dashboard').set('Cookie', `onramp.sid=${cookie.value}`).expect(200);
+    expect(res.text).toContain('>rotated</a>');
+  });
+});
