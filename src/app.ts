@@ -1,5 +1,4 @@
 import express, { type Express, type Request } from 'express';
-import ejs from 'ejs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
@@ -23,6 +22,7 @@ import { workshopRoutes } from './workshops/workshop-routes.ts';
 import { apiRoutes } from './api/api-routes.ts';
 import type { Feature } from './lib/feature.ts';
 import { readMetrics } from './lib/metrics.ts';
+import { ejsEngine } from './lib/views.ts';
 import type { RateLimits } from './lib/rate-limits.ts';
 import type { FaqPort } from './faq/faq-port.ts';
 import { faqFeature } from './faq/faq-feature.ts';
@@ -92,10 +92,8 @@ export function createApp(deps: AppDeps): {
   const app = express();
 
   app.set('trust proxy', config.trustProxy);
-  // Includes are written from the views root ('/partials/head'): ejs resolves those without the
-  // existsSync probes that relative includes cost on every render.
   const views = join(root, 'views');
-  app.engine('ejs', (file, data, cb) => ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: true }, cb as never));
+  app.engine('ejs', ejsEngine(views));
   app.set('view engine', 'ejs');
   app.set('views', views);
   app.set('view cache', true);
@@ -133,8 +131,9 @@ export function createApp(deps: AppDeps): {
   const ctx: FeatureContext = { config, limits, log };
   const features: Feature[] = [faqFeature(services, ctx), sessionsFeature(services, ctx), adminFeature(services)];
 
-  app.use(authRoutes(services, passport, limits));
+  // The busiest pages first: every router before them costs each request its route matching.
   app.use(workshopRoutes(services));
+  app.use(authRoutes(services, passport, limits));
   app.use(progressRoutes(services));
   app.use('/api', apiRoutes(services, limits, csrf));
   for (const f of features) {
