@@ -5,16 +5,22 @@ import type { FaqRepository } from './faq-repository.ts';
 
 const PANEL_MAX = 8;
 
+interface Panel {
+  stuckEntries: { id: string; title: string }[];
+  stuckNewUrl: string;
+  stuckContext: { workshop: string; step: string; phase: string; deployment: string };
+}
+
 /**
  * The "I'm stuck" panel of a step page: entries linked to the step, then those sharing its FAQ tags,
  * then those of its install phase; after a failed checkpoint, the entries its output matches.
  */
 export function stuckDecorator(repo: FaqRepository, search: SearchService): StepDecorator {
-  // Step pages are the busiest pages: the list per step is computed once per version of the entries.
+  // Step pages are the busiest pages: the panel per step is computed once per version of the entries.
   let cacheVersion = -1;
-  const cache = new Map<string, { step: Step; list: { id: string; title: string }[] }>();
+  const cache = new Map<string, { step: Step; panel: Panel }>();
 
-  function entriesFor(workshop: Workshop, step: Step): { id: string; title: string }[] {
+  function panelFor(workshop: Workshop, step: Step): Panel {
     const key = `${workshop.slug}/${step.id}`;
     if (cacheVersion !== repo.version) {
       cache.clear();
@@ -22,7 +28,7 @@ export function stuckDecorator(repo: FaqRepository, search: SearchService): Step
     }
     const hit = cache.get(key);
     // A content reload makes new step objects, so an entry for an old one is stale.
-    if (hit && hit.step === step) return hit.list;
+    if (hit && hit.step === step) return hit.panel;
     const scored: { id: string; title: string; score: number }[] = [];
     for (const e of repo.summaries()) {
       if (e.status !== 'approved') continue;
@@ -31,21 +37,21 @@ export function stuckDecorator(repo: FaqRepository, search: SearchService): Step
       if (score > 0) scored.push({ id: e.id, title: e.title, score });
     }
     scored.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
-    const list = scored.slice(0, PANEL_MAX).map(({ id, title }) => ({ id, title }));
-    cache.set(key, { step, list });
-    return list;
+    const params = new URLSearchParams({ workshop: workshop.slug, step: step.id, phase: step.phase });
+    const panel: Panel = {
+      stuckEntries: scored.slice(0, PANEL_MAX).map(({ id, title }) => ({ id, title })),
+      stuckNewUrl: `/faq/new?${params}`,
+      stuckContext: { workshop: workshop.slug, step: step.id, phase: step.phase, deployment: workshop.deployment },
+    };
+    cache.set(key, { step, panel });
+    return panel;
   }
 
   return (_req, { workshop, step, checkpointOutput, checkpointPassed }) => {
     const failed = checkpointPassed === false && !!checkpointOutput?.trim();
     const matches = failed ? search.matchLog(checkpointOutput!, 5).map((r) => ({ id: r.ref, title: r.title })) : [];
-    const params = new URLSearchParams({ workshop: workshop.slug, step: step.id, phase: step.phase });
     return {
-      stuck: {
-        stuckEntries: entriesFor(workshop, step),
-        stuckNewUrl: `/faq/new?${params}`,
-        stuckContext: { workshop: workshop.slug, step: step.id, phase: step.phase, deployment: workshop.deployment },
-      },
+      stuck: panelFor(workshop, step),
       matches,
       ...(failed ? { stuckOpen: true } : {}),
     };
