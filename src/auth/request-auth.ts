@@ -1,6 +1,7 @@
 import session from 'express-session';
 import { parse as parseCookies } from 'cookie';
 import { unsign } from 'cookie-signature';
+import { LRUCache } from 'lru-cache';
 import type { PassportStatic } from 'passport';
 import type { Request, RequestHandler } from 'express';
 import { markViaToken, viaToken } from '../lib/security.ts';
@@ -55,13 +56,27 @@ export function cookieAuth(config: Config, store: AppSessionStore, passport: Pas
   });
   const passportInit = passport.initialize();
   const passportSession = passport.session();
+  // A cookie value whose signature checked out once names the same session every time: remembering
+  // it saves an HMAC per page. Only values that verified are kept, so a forged one is always checked.
+  const verified = new LRUCache<string, string>({ max: 20_000 });
+  const sessionIdOf = (raw: string): string | undefined => {
+    const known = verified.get(raw);
+    if (known !== undefined) return known;
+    for (const secret of config.sessionSecret) {
+      const sid = unsign(raw.slice(2), secret);
+      if (sid !== false) {
+        verified.set(raw, sid);
+        return sid;
+      }
+    }
+    return undefined;
+  };
   const readOnly = (req: Request): boolean => {
     if (!READS.has(req.method) || !req.headers.cookie) return false;
     const raw = parseCookies(req.headers.cookie)[name];
     if (!raw?.startsWith('s:')) return false;
-    let sid: string | false = false;
-    for (const secret of config.sessionSecret) if ((sid = unsign(raw.slice(2), secret)) !== false) break;
-    if (sid === false) return false;
+    const sid = sessionIdOf(raw);
+    if (sid === undefined) return false;
     const data = store.peek(sid);
     if (!data || typeof data.csrfToken !== 'string' || data.flash !== undefined) return false;
     const key = data.passport?.user;
