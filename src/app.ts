@@ -99,6 +99,11 @@ export function createApp(deps: AppDeps): {
   app.set('view cache', true);
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
+  // Pages and API answers are made for one person (their name, progress and form tokens), so they
+  // are never stored by a shared cache, and a signed-in person's are not kept by the browser either
+  // (see Cache-Control below). A validator would only let a browser skip the download after the
+  // page was rendered anyway, so dynamic answers carry no ETag; static files keep theirs.
+  app.set('etag', false);
 
   app.use(securityHeaders(config.secureCookies));
   app.use('/static', express.static(join(root, 'public'), { dotfiles: 'ignore', index: false, maxAge: '1h' }));
@@ -117,6 +122,7 @@ export function createApp(deps: AppDeps): {
   app.use(csrf.csrfSynchronisedProtection);
 
   app.use((req, res, next) => {
+    res.setHeader('Cache-Control', req.user ? 'no-store' : 'private, no-cache');
     res.locals.user = currentUser(req);
     res.locals.path = req.path;
     res.locals.csrfToken = () => csrf.generateToken(req);

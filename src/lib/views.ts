@@ -68,7 +68,7 @@ const SPECIAL = /[&<>'"]/;
  * much cheaper than a global replace with a callback, and a page escapes some sixty values.
  */
 export function escapeHtml(value: unknown): string {
-  if (typeof value === 'string' && !SPECIAL.test(value)) return value;
+  if (typeof value === 'string' ? !SPECIAL.test(value) : typeof value === 'number') return String(value);
   return ejs.escapeXML(value as string);
 }
 

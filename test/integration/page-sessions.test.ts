@@ -77,4 +77,19 @@ describe('reading pages with a session', () => {
     const res = await request(t.app).get('/dashboard').set('Cookie', `onramp.sid=${cookie.value}`).expect(200);
     expect(res.text).toContain('>rotated</a>');
   });
+
+  it("when pages are served, then a signed-in person's are never stored, a visitor's only privately, and static files stay cacheable", async () => {
+    t = await buildApp();
+    const agent = await signUp(t.app, 'private');
+    const mine = await agent.get('/dashboard').expect(200);
+    expect(mine.headers['cache-control']).toBe('no-store');
+    expect(mine.headers.etag).toBeUndefined();
+    const api = await agent.get('/api/me/progress').expect(200);
+    expect(api.headers['cache-control']).toBe('no-store');
+    const visitor = await request(t.app).get(STEP).expect(200);
+    expect(visitor.headers['cache-control']).toBe('private, no-cache');
+    const css = await request(t.app).get('/static/css/app.css').expect(200);
+    expect(css.headers['cache-control']).toMatch(/max-age=3600/);
+    expect(css.headers.etag).toBeDefined();
+  });
 });
