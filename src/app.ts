@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { Store } from './lib/store/store.ts';
 import type { Content, Step, Workshop } from './content/content-loader.ts';
-import { securityHeaders, sameOriginGuard, noCredentialsInQuery, requireParsedBody, createCsrf } from './lib/security.ts';
+import { securityHeaders, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody, createCsrf } from './lib/security.ts';
 import { createRateLimits } from './lib/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
 import { AppSessionStore } from './auth/session-store.ts';
@@ -110,11 +110,15 @@ export function createApp(deps: AppDeps): {
   app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
 
-  app.use(express.json({ limit: '64kb', strict: true }));
-  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
-  app.use(requireParsedBody);
+  app.use(
+    forUnsafeMethods(
+      express.json({ limit: '64kb', strict: true }),
+      express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }),
+      requireParsedBody,
+      sameOriginGuard(config.baseUrl),
+    ),
+  );
   app.use(noCredentialsInQuery);
-  app.use(sameOriginGuard(config.baseUrl));
   app.use('/api', limits.api);
 
   app.use(bearerAuth(services.tokens, services.users));

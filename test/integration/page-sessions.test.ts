@@ -92,4 +92,11 @@ describe('reading pages with a session', () => {
     expect(css.headers['cache-control']).toMatch(/max-age=3600/);
     expect(css.headers.etag).toBeDefined();
   });
+
+  it('when the site runs on https, then pages ask for HSTS and upgrade insecure requests', async () => {
+    t = await buildApp({ BASE_URL: 'https://onramp.example' });
+    const res = await request(t.app).get('/').expect(200);
+    expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+  });
 });

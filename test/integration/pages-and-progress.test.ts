@@ -24,6 +24,11 @@ describe('reading', () => {
     expect(res.text).toContain('Demo install');
     expect(res.text).toContain('Demo guide');
     expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+    expect(res.headers['strict-transport-security']).toBeUndefined(); // plain http in tests
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
