@@ -16,6 +16,7 @@ import { seedSessions } from './seed-sessions.ts';
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 10_000);
 const started = performance.now();
 const line = (s: string) => console.log(s);
@@ -58,7 +59,11 @@ const bare = await startBare(htmlFile);
 
 line(`\n## Signed-in learner's step page (${html.length} bytes), 50 connections, ${SECONDS} s`);
 let c = 0;
-const page = await load({ url: server.url + stepPath, connections: 50, seconds: SECONDS, setup: (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[c++ % cookies.length]! } }) });
+const pageSetup = (req: { headers?: Record<string, string> }) => ({ ...req, headers: { ...req.headers, cookie: cookies[c++ % cookies.length]! } });
+// Both servers get the same short warm-up (JIT, caches, the collector settling after start-up), not counted.
+await load({ url: server.url + stepPath, connections: 50, seconds: WARMUP, setup: pageSetup });
+await load({ url: `${bare}/page`, connections: 50, seconds: WARMUP });
+const page = await load({ url: server.url + stepPath, connections: 50, seconds: SECONDS, setup: pageSetup });
 const barePage = await load({ url: `${bare}/page`, connections: 50, seconds: SECONDS });
 line(`onramp: ${fmt(page)}\nbare express: ${fmt(barePage)}`);
 line(`ratio ${(page.rps / barePage.rps).toFixed(2)} (target >= 0.5); p99 ${page.p99} ms (target < 50 ms)`);
