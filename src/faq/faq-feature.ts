@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { FeatureContext, Services } from '../app.ts';
 import type { Feature } from '../lib/feature.ts';
 import { requireRole } from '../auth/roles.ts';
@@ -42,7 +42,10 @@ export function faqFeature(services: Services, ctx: FeatureContext): Feature {
   services.faq = port;
   services.stepDecorators.push(stuckDecorator(repo, search));
 
+  // FAQ pages and the API answer once the start-up indexing is done (a page or two, right after start).
+  const searchLoaded: RequestHandler = (_req, _res, next) => (search.loaded ? next() : void search.whenLoaded().then(() => next(), next));
   const router = Router();
+  router.use(['/faq', '/review', '/insights'], searchLoaded);
   router.use(contributeRoutes(deps));
   router.use(faqRoutes(deps));
   router.use(reviewRoutes(deps));
@@ -52,11 +55,18 @@ export function faqFeature(services: Services, ctx: FeatureContext): Feature {
 
   return {
     router,
-    api: faqApi(deps),
+    api: Router().use('/faq', searchLoaded).use(faqApi(deps)),
     async start() {
       const loaded = await loadSeedOnce(repo, ctx.config.seedDir, ctx.log);
       if (loaded > 0) ctx.log(`faq: loaded ${loaded} seed entries`);
-      search.setEntries(repo.all().filter((e) => e.status === 'approved'));
+      const ids = repo.summaries().filter((e) => e.status === 'approved').map((e) => e.id);
+      search
+        .loadEntries(ids, (id) => {
+          const entry = repo.get(id);
+          return entry?.status === 'approved' ? entry : undefined;
+        })
+        .then(() => ctx.log(`faq: search index ready (${ids.length} entries)`))
+        .catch((err: Error) => ctx.log(`faq: indexing failed: ${err.message}`));
     },
   };
 }

@@ -5,6 +5,10 @@ import { highlight, snippet } from './highlight.ts';
 import { matchesFilters, SearchIndex, type DocKind, type Hit, type SearchDoc, type SearchFilters } from './search-index.ts';
 import { contentDocs, entryDoc, type IndexableEntry } from './search-docs.ts';
 import type { SearchMissesRepository } from './search-misses-repository.ts';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+
+/** Entries indexed between two turns of the event loop while the FAQ loads (about 20 ms of work). */
+const LOAD_SLICE = 100;
 
 export type { SearchFilters, DocKind } from './search-index.ts';
 
@@ -45,6 +49,8 @@ const QUERY_MAX_TYPED = 500;
 export function createSearchService(deps: { content: { current: Content }; misses?: SearchMissesRepository; log?: (m: string) => void }) {
   const index = new SearchIndex();
   let indexedContent: Content | undefined;
+  let loading: Promise<void> = Promise.resolve();
+  let loaded = true;
 
   function syncContent(): void {
     const current = deps.content.current;
@@ -115,11 +121,40 @@ export function createSearchService(deps: { content: { current: Content }; misse
     get size() {
       return index.size;
     },
-    /** Replaces every FAQ document (at start). */
+    /** Replaces every FAQ document at once. */
     setEntries(entries: Iterable<IndexableEntry>): void {
       index.removeWhere((d) => d.kind === 'faq');
       for (const e of entries) index.upsert(entryDoc(e));
     },
+    /**
+     * Indexes the FAQ at start-up in slices, yielding between them, so the server answers pages while
+     * a large FAQ is indexed (2,000 entries take about half a second). Each entry is read again when
+     * its turn comes (`current` gives it while it is approved), so an approval, edit or retirement
+     * made meanwhile is not undone by an older copy. Searches wait for `whenLoaded()`.
+     */
+    loadEntries(ids: string[], current: (id: string) => IndexableEntry | undefined): Promise<void> {
+      index.removeWhere((d) => d.kind === 'faq');
+      loaded = false;
+      loading = (async () => {
+        try {
+          for (let i = 0; i < ids.length; i += LOAD_SLICE) {
+            for (const id of ids.slice(i, i + LOAD_SLICE)) {
+              const entry = current(id);
+              if (entry) index.upsert(entryDoc(entry));
+            }
+            await yieldToLoop();
+          }
+        } finally {
+          loaded = true;
+        }
+      })();
+      return loading;
+    },
+    /** Whether the start-up indexing is done; until then `whenLoaded()` is pending. */
+    get loaded() {
+      return loaded;
+    },
+    whenLoaded: () => loading,
     /** Keeps the index in step with an entry: present while approved, gone otherwise. */
     syncEntry(entry: IndexableEntry, approved: boolean): void {
       if (approved) index.upsert(entryDoc(entry));

@@ -79,3 +79,26 @@ describe('search with 2,000 entries', () => {
     for (const q of TYPED_QUERIES) expect(search.search(q).results.length).toBeGreaterThan(0);
   });
 });
+
+describe('indexing the FAQ at start-up', () => {
+  it('when entries change while the FAQ is being indexed, then the index ends up with their current state', async () => {
+    const search = createSearchService({ content: { current: loadContent(join(ROOT, 'workshops')) } });
+    const entries = new Map(syntheticEntries(450).map((e) => [e.id, e]));
+    const ids = [...entries.keys()];
+    const current = (id: string) => entries.get(id);
+    const loading = search.loadEntries(ids, current);
+    expect(search.loaded).toBe(false); // the first slice is indexed, the rest waits for later turns
+    const retired = entries.get(ids[400]!)!;
+    entries.delete(retired.id);
+    search.syncEntry(retired, false);
+    const renamed = { ...entries.get(ids[420]!)!, title: 'Quokka sightings on the OAM network' };
+    entries.set(renamed.id, renamed);
+    search.syncEntry(renamed, true);
+    await search.whenLoaded();
+    expect(search.loaded).toBe(true);
+    await loading;
+    expect(search.search('quokka sightings').results[0]?.ref).toBe(renamed.id);
+    expect(search.search(retired.title).results.map((r) => r.ref)).not.toContain(retired.id);
+    expect(search.search(entries.get(ids[449]!)!.title).results.map((r) => r.ref)).toContain(ids[449]);
+  });
+});
