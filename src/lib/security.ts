@@ -20,7 +20,7 @@ export function securityHeaders(secure: boolean): RequestHandler {
   if (failed || !headers.has('Content-Security-Policy')) throw new Error(`helmet gave no headers to record: ${String(failed)}`);
   const list = [...headers];
   return (_req, res, next) => {
-    for (const [name, value] of list) res.setHeader(name, value);
+    for (let i = 0; i < list.length; i++) res.setHeader(list[i]![0], list[i]![1]);
     res.removeHeader('X-Powered-By');
     next();
   };
