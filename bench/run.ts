@@ -55,7 +55,7 @@ const html = await (await fetch(server.url + stepPath, { headers: { cookie: cook
 if (!html.includes('Mark done') && !html.includes('Undo')) throw new Error('step page did not render for a signed-in learner');
 const htmlFile = join(work, 'step.html');
 writeFileSync(htmlFile, html);
-const bare = await startBare(htmlFile);
+const { url: bare, pid: barePid } = await startBare(htmlFile);
 
 line(`\n## Signed-in learner's step page (${html.length} bytes), 50 connections, ${SECONDS} s`);
 let c = 0;
@@ -63,10 +63,15 @@ const pageSetup = (req: { headers?: Record<string, string> }) => ({ ...req, head
 // Both servers get the same short warm-up (JIT, caches, the collector settling after start-up), not counted.
 await load({ url: server.url + stepPath, connections: 50, seconds: WARMUP, setup: pageSetup });
 await load({ url: `${bare}/page`, connections: 50, seconds: WARMUP });
+let cpu0 = cpuMicros(server.child.pid!);
 const page = await load({ url: server.url + stepPath, connections: 50, seconds: SECONDS, setup: pageSetup });
+const pageCpu = (cpuMicros(server.child.pid!) - cpu0) / page.requests;
+cpu0 = cpuMicros(barePid);
 const barePage = await load({ url: `${bare}/page`, connections: 50, seconds: SECONDS });
+const bareCpu = (cpuMicros(barePid) - cpu0) / barePage.requests;
 line(`onramp: ${fmt(page)}\nbare express: ${fmt(barePage)}`);
 line(`ratio ${(page.rps / barePage.rps).toFixed(2)} (target >= 0.5); p99 ${page.p99} ms (target < 50 ms)`);
+line(`server CPU per page: onramp ${pageCpu.toFixed(0)} µs, bare ${bareCpu.toFixed(0)} µs (ratio ${(bareCpu / pageCpu).toFixed(2)})`);
 
 line(`\n## Progress writes, sustained: PUT /api/me/progress, 200 connections, ${SECONDS} s, ${LEARNERS} learners in the store`);
 await metrics(server.url, big.adminToken, true);
@@ -161,13 +166,19 @@ async function metrics(url: string, token: string, reset: boolean) {
   return (await res.json()) as { eventLoopDelayMs: { max: number }; rssBytes: number; store: { batches: number; commits: number } };
 }
 
-function startBare(file: string): Promise<string> {
+/** CPU time (user + system, all threads) a process has used, in µs: steadier than throughput on a shared machine. */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
+}
+
+function startBare(file: string): Promise<{ url: string; pid: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve) => {
     child.stdout!.on('data', (d: Buffer) => {
       const m = /ready at (\S+)/.exec(d.toString());
-      if (m) resolve(m[1]!);
+      if (m) resolve({ url: m[1]!, pid: child.pid! });
     });
   });
 }
