@@ -1,4 +1,4 @@
-import express, { type Express, type Request } from 'express';
+import express, { Router, type Express, type Request } from 'express';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
@@ -141,15 +141,16 @@ export function createApp(deps: AppDeps): {
   const ctx: FeatureContext = { config, limits, log };
   const features: Feature[] = [faqFeature(services, ctx), sessionsFeature(services, ctx), adminFeature(services)];
 
-  // The busiest pages first: every router before them costs each request its route matching.
+  // Every router a request passes costs it route matching, so the API sits behind one prefix and
+  // the busiest pages (steps) come first.
+  const api = Router();
+  api.use(apiRoutes(services, limits, csrf));
+  for (const f of features) if (f.api) api.use(f.api);
+  app.use('/api', api);
   app.use(workshopRoutes(services));
   app.use(authRoutes(services, passport, limits));
   app.use(progressRoutes(services));
-  app.use('/api', apiRoutes(services, limits, csrf));
-  for (const f of features) {
-    if (f.router) app.use(f.router);
-    if (f.api) app.use('/api', f.api);
-  }
+  for (const f of features) if (f.router) app.use(f.router);
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));

@@ -21,9 +21,10 @@ export function createTokensRepository(store: Store) {
       await store.commit([{ c: 'tokens', k: record.hash, v: record }]);
       return { token, record };
     },
-    find(token: string): ApiToken | undefined {
+    /** The token's record, shared and frozen (read on every API call). */
+    find(token: string) {
       if (!/^onr_[A-Za-z0-9_-]{32}$/.test(token)) return undefined;
-      return store.get<ApiToken>('tokens', hashToken(token));
+      return store.peek<ApiToken>('tokens', hashToken(token));
     },
     forUser: (userId: string) => [...store.values<ApiToken>('tokens')].filter((t) => t.userId === userId),
     async revoke(userId: string, id: string): Promise<boolean> {
