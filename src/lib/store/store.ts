@@ -66,6 +66,9 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Requests resumed per turn of the event loop after a batch is on disk. */
+const ACK_SLICE = 32;
+
 function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
@@ -283,7 +286,13 @@ export class Store {
       try {
         await this.journal.append(batch.length === 1 ? batch[0]!.line : Buffer.concat(batch.map((p) => p.line)));
         this.stats.batches += 1;
-        for (const p of batch) p.resolve();
+        // Each acknowledgement resumes a request that then renders its answer. Resuming a whole batch
+        // (a room of 200) at once would hold the event loop for tens of ms, so they go in slices,
+        // with a turn of the loop between.
+        for (let i = 0; i < batch.length; i += ACK_SLICE) {
+          if (i > 0) await yieldToLoop();
+          for (let j = i; j < Math.min(i + ACK_SLICE, batch.length); j++) batch[j]!.resolve();
+        }
       } catch (err) {
         // Undo newest first: the failed batch and everything queued behind it.
         const failed = [...batch, ...this.pending];
