@@ -38,6 +38,19 @@ export async function load(options: {
   };
 }
 
+/** Runs measured in turns, as one: requests add up, rates average, the worse p50 and p99 are kept. */
+export function combine(runs: LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => runs.reduce((n, r) => n + f(r), 0);
+  return {
+    rps: sum((r) => r.rps) / runs.length,
+    p50: Math.max(...runs.map((r) => r.p50)),
+    p99: Math.max(...runs.map((r) => r.p99)),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    requests: sum((r) => r.requests),
+  };
+}
+
 export const fmt = (r: LoadResult) =>
   `${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (${r.requests} requests, ${r.non2xx} non-2xx, ${r.errors} errors)`;
 
