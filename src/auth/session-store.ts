@@ -1,6 +1,6 @@
 import session from 'express-session';
 import { LRUCache } from 'lru-cache';
-import type { DeepReadonly, Store } from '../lib/store/store.ts';
+import { deepFreeze, type DeepReadonly, type Store } from '../lib/store/store.ts';
 
 interface Stored {
   sid: string;
@@ -66,7 +66,7 @@ export class AppSessionStore extends session.Store {
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
     const data = JSON.parse(JSON.stringify(sess)) as session.SessionData;
     if (!worthKeeping(data) && !this.store.get('sessions', sid)) {
-      this.transient.set(sid, Object.freeze(data));
+      this.transient.set(sid, deepFreeze(data));
       return cb?.();
     }
     this.transient.delete(sid);

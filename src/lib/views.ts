@@ -18,8 +18,9 @@ import { dirname, join, relative, resolve } from 'node:path';
  * passed is `undefined`, so `typeof x !== 'undefined'` still works. Include data keeps a `with` of
  * its own, around the partial only.
  *
- * Rules for partials this implies: no top-level `var` (it would be shared with the page; `let` and
- * `const` are scoped), and includes written in that one form, which compiling checks. An error's line
+ * Rules this implies: partials have no top-level `var` (it would be shared with the page; `let` and
+ * `const` are scoped); includes are written in that one form, which compiling checks; and a local is
+ * never named like a global (`process`, `crypto`…), which the view would read instead. An error's line
  * number counts lines of the expanded text.
  */
 const INCLUDE = /<%-\s*include\(\s*(['"])([^'"]+)\1\s*(?:,\s*([\s\S]*?))?\)\s*%>/g;
