@@ -46,6 +46,7 @@ children.push(server.child);
 const startupMs = performance.now() - t;
 const selfReported = /started in (\d+) ms/.exec(server.output())?.[1];
 line(`\n## Start-up with the large store\nready after ${Math.round(startupMs)} ms from spawn (server's own count: ${selfReported} ms); target < 3000 ms`);
+line(`memory when ready: RSS ${memoryOf(server.child.pid!, 'VmRSS')} MB, peak so far ${memoryOf(server.child.pid!, 'VmHWM')} MB`);
 
 // Signed-in learners for the step page: log in through the real form.
 const cookies: string[] = [];
@@ -149,8 +150,7 @@ for (const [name, scenario] of extras.scenarios) {
 }
 
 const final = await metrics(server.url, big.adminToken, false);
-const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))?.[1];
-line(`\n## Memory\nserver RSS now ${(final.rssBytes / 2 ** 20).toFixed(0)} MB, peak (VmHWM) ${(Number(hwm) / 1024).toFixed(0)} MB`);
+line(`\n## Memory\nserver RSS now ${(final.rssBytes / 2 ** 20).toFixed(0)} MB, peak over the whole run (VmHWM) ${memoryOf(server.child.pid!, 'VmHWM')} MB`);
 await killed(server.child, 'SIGTERM');
 for (const child of children) await killed(child, 'SIGKILL');
 rmSync(work, { recursive: true, force: true });
@@ -175,6 +175,12 @@ async function login(url: string, username: string): Promise<string> {
 async function metrics(url: string, token: string, reset: boolean) {
   const res = await fetch(`${url}/api/admin/metrics${reset ? '?reset=1' : ''}`, { headers: { authorization: `Bearer ${token}` } });
   return (await res.json()) as { eventLoopDelayMs: { max: number }; rssBytes: number; store: { batches: number; commits: number } };
+}
+
+/** A line of /proc/PID/status, in MB. */
+function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Math.round(Number(kb) / 1024);
 }
 
 /** CPU time (user + system, all threads) a process has used, in µs: steadier than throughput on a shared machine. */
