@@ -34,6 +34,7 @@ export function faqFeature(services: Services, ctx: FeatureContext): Feature {
 
   const port: FaqPort = {
     matchLog: (text, limit = 5) => search.matchLog(text, limit).map((r) => ({ id: r.ref, title: r.title })),
+    whenIndexed: () => search.whenLoaded(),
     createDraft: async (input) => {
       const entry = await faq.createDraft(input);
       return { id: entry.id };

@@ -5,6 +5,8 @@
 export interface FaqPort {
   /** Approved entries that best match a pasted error or log excerpt, best first. */
   matchLog(text: string, limit?: number): { id: string; title: string }[];
+  /** Settles once the FAQ indexed at start-up is searchable (at once after that): await it before matchLog. */
+  whenIndexed(): Promise<void>;
   /** Creates a draft in the review queue. */
   createDraft(input: DraftInput & { authorId: string }): Promise<{ id: string }>;
 }

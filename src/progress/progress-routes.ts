@@ -46,6 +46,7 @@ export function progressRoutes(services: Services): Router {
       ? await services.progress.checkpoint(learnerId(req, true)!, workshop.slug, step.id, parsed.data.output)
       : { passed: false, message: parsed.error.issues[0]?.message ?? 'Paste the output of the command.' };
     res.status(parsed.success ? 200 : 422);
+    if (!result.passed) await services.faq?.whenIndexed(); // the page lists FAQ entries matching the output
     renderStep(req, res, services, workshop, step, { result, output });
   });
 

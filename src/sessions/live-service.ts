@@ -69,6 +69,8 @@ export function createLiveService(deps: {
     },
 
     async stuck(s: LiveSession, user: SessionUser, note: string, step?: string): Promise<Participant> {
+      // First, so that nothing read below can change while waiting (only right after start-up).
+      if (note.trim()) await services.faq?.whenIndexed();
       const p = structuredClone(participantOf(open(s), user));
       const at = workshopOf(s.workshop)?.stepById.has(step ?? '') ? step! : p.currentStep;
       p.stuck = { note, step: at, at: new Date().toISOString(), matches: matchesFor(note) };

@@ -259,6 +259,7 @@ describe('progress, report and FAQ drafts', () => {
     const drafts: unknown[] = [];
     t.services.faq = {
       matchLog: () => [{ id: 'host-stays-locked', title: 'The host stays locked' }],
+      whenIndexed: async () => {},
       createDraft: async (input) => {
         drafts.push(input);
         return { id: `draft-${drafts.length}` };
