@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { loadContent } from '../src/content/content-loader.ts';
 import { startServerProcess, killed, type ServerProcess } from '../test/support/server-process.ts';
 import { buildContent, buildStore, BENCH_PASSWORD, FORTY } from './build-store.ts';
-import { load, fmt, percentile, combine, type LoadResult } from './load.ts';
+import { load, fmt, combine, type LoadResult } from './load.ts';
 import type { BenchContext, Scenario } from './bench-types.ts';
 import { seedSessions } from './seed-sessions.ts';
 

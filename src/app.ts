@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { Store } from './lib/store/store.ts';
 import type { Content, Step, Workshop } from './content/content-loader.ts';
-import { securityHeaders, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody, createCsrf } from './lib/security.ts';
+import { securityHeaders, personalCaching, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody, createCsrf } from './lib/security.ts';
 import { createRateLimits } from './lib/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
 import { AppSessionStore } from './auth/session-store.ts';
@@ -99,10 +99,8 @@ export function createApp(deps: AppDeps): {
   app.set('view cache', true);
   app.set('query parser', 'simple');
   app.disable('x-powered-by');
-  // Pages and API answers are made for one person (their name, progress and form tokens), so they
-  // are never stored by a shared cache, and a signed-in person's are not kept by the browser either
-  // (see Cache-Control below). A validator would only let a browser skip the download after the
-  // page was rendered anyway, so dynamic answers carry no ETag; static files keep theirs.
+  // Dynamic answers are personal and never cached (see personalCaching), so an ETag would be work
+  // no client can use; static files keep theirs.
   app.set('etag', false);
 
   app.use(securityHeaders(config.secureCookies));
@@ -124,9 +122,9 @@ export function createApp(deps: AppDeps): {
   app.use(bearerAuth(services.tokens, services.users));
   app.use(cookieAuth(config, services.sessionStore, passport, services.users));
   app.use(csrf.csrfSynchronisedProtection);
+  app.use(personalCaching);
 
   app.use((req, res, next) => {
-    res.setHeader('Cache-Control', req.user ? 'no-store' : 'private, no-cache');
     res.locals.user = currentUser(req);
     res.locals.path = req.path;
     res.locals.csrfToken = () => csrf.generateToken(req);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Op } from '../../src/lib/store/store.ts';
 import type { BenchContext, Scenario } from '../bench-types.ts';
+import { percentile } from '../load.ts';
 import { loadContent } from '../../src/content/content-loader.ts';
 import { loadFaqSeed } from '../../src/content/faq-seed.ts';
 import { renderUser } from '../../src/lib/markdown.ts';
@@ -83,10 +84,7 @@ export function bigLog(): string {
   return line.repeat(Math.floor((64 * 1024 - tail.length) / line.length)) + tail;
 }
 
-function percentiles(samples: number[]): { p50: number; p99: number } {
-  const s = [...samples].sort((a, b) => a - b);
-  return { p50: s[Math.floor(s.length * 0.5)]!, p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]! };
-}
+const percentiles = (samples: number[]) => ({ p50: percentile(samples, 50), p99: percentile(samples, 99) });
 
 export function timeIt(fn: () => unknown, rounds: number): { p50: number; p99: number } {
   for (let i = 0; i < 20; i++) fn();

@@ -50,6 +50,16 @@ function helmetFor(secure: boolean) {
   });
 }
 
+/**
+ * Pages and API answers are made for one person (their name, progress and form tokens): no shared
+ * cache may keep them, and a signed-in person's are not kept by the browser either, so nothing
+ * private outlives a sign-out on a shared computer. Static files are served before this runs.
+ */
+export function personalCaching(req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('Cache-Control', req.user ? 'no-store' : 'private, no-cache');
+  next();
+}
+
 /** Set on requests authenticated by a bearer token: they carry no cookie, so no session or CSRF. */
 export const viaToken = (req: Request) => (req as { viaToken?: boolean }).viaToken === true;
 export const markViaToken = (req: Request) => {
