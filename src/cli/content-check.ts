@@ -10,7 +10,7 @@ const seedDir = resolve(process.argv[3] ?? process.env.SEED_DIR ?? 'seed');
 const problems: Problem[] = [];
 const seed = loadFaqSeed(seedDir, problems);
 const content = loadContent(contentDir, seedFaqIds(seedDir));
-problems.push(...content.problems);
+problems.push(...content.problems, ...content.warnings);
 
 for (const entry of seed) {
   for (const ref of entry.steps) {

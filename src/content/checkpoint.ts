@@ -1,12 +1,12 @@
-import safeRegex from 'safe-regex2';
 import { renderTrustedInline } from '../lib/markdown.ts';
+import { compilePattern, type Pattern } from '../lib/patterns.ts';
 
 export const CHECKPOINT_INPUT_MAX = 16 * 1024;
 
 export interface CheckpointSpec {
   prompt: string;
   expect: string[];
-  hints?: { match: string; hint: string }[];
+  hints?: { match: string; unless?: string; hint: string }[];
   success?: string;
 }
 
@@ -14,8 +14,8 @@ export interface Checkpoint {
   prompt: string;
   /** The prompt and hints rendered once, so `code` in them shows as code on the page. */
   promptHtml: string;
-  expect: RegExp[];
-  hints: { match: RegExp; hint: string; hintHtml: string }[];
+  expect: Pattern[];
+  hints: { match: Pattern; unless?: Pattern; hint: string; hintHtml: string }[];
   success: string;
 }
 
@@ -26,24 +26,18 @@ export interface CheckpointResult {
   hintHtml?: string;
 }
 
-/**
- * Compiles a pattern from step front matter. Patterns come from the repository, but pasted text is
- * anyone's: patterns that can backtrack catastrophically are refused at load time (safe-regex2),
- * and the input is capped, so no paste can stall the server.
- */
-export function compilePattern(source: string): RegExp {
-  if (source.length > 300) throw new Error(`pattern is longer than 300 characters`);
-  const re = new RegExp(source, 'im');
-  if (!safeRegex(re)) throw new Error(`pattern /${source}/ could backtrack catastrophically (nested quantifiers)`);
-  return re;
-}
-
+/** Patterns from step front matter run on RE2 (see lib/patterns.ts): linear in the paste, whatever they say. */
 export function compileCheckpoint(spec: CheckpointSpec): Checkpoint {
   return {
     prompt: spec.prompt,
     promptHtml: renderTrustedInline(spec.prompt),
     expect: spec.expect.map(compilePattern),
-    hints: (spec.hints ?? []).map((h) => ({ match: compilePattern(h.match), hint: h.hint, hintHtml: renderTrustedInline(h.hint) })),
+    hints: (spec.hints ?? []).map((h) => ({
+      match: compilePattern(h.match),
+      unless: h.unless === undefined ? undefined : compilePattern(h.unless),
+      hint: h.hint,
+      hintHtml: renderTrustedInline(h.hint),
+    })),
     success: spec.success ?? 'That output looks right.',
   };
 }
@@ -60,10 +54,11 @@ function normalize(output: string): string {
 export function checkOutput(checkpoint: Checkpoint, output: string): CheckpointResult {
   const text = normalize(output.slice(0, CHECKPOINT_INPUT_MAX));
   if (text.trim() === '') return { passed: false, message: 'Paste the output of the command first.' };
-  for (const { match, hint, hintHtml } of checkpoint.hints) {
-    if (match.test(text)) return { passed: false, message: 'The output shows a known problem:', hint, hintHtml };
+  const bytes = Buffer.from(text);
+  for (const { match, unless, hint, hintHtml } of checkpoint.hints) {
+    if (match.test(bytes) && !unless?.test(bytes)) return { passed: false, message: 'The output shows a known problem:', hint, hintHtml };
   }
-  const missing = checkpoint.expect.filter((re) => !re.test(text));
+  const missing = checkpoint.expect.filter((re) => !re.test(bytes));
   if (missing.length === 0) return { passed: true, message: checkpoint.success };
   return {
     passed: false,

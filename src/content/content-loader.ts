@@ -2,11 +2,12 @@ import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
-import { renderTrusted } from '../lib/markdown.ts';
+import { renderTrusted, type Rendered, type VariantCondition } from '../lib/markdown.ts';
 import { isSlug } from '../lib/validate.ts';
 import { compileCheckpoint, type Checkpoint } from './checkpoint.ts';
 import { parseFrontMatter, lineOfPath, type Problem } from './front-matter.ts';
-import { GuideMeta, PathsFile, StepMeta, WorkshopMeta } from './content-schemas.ts';
+import { GuideMeta, PathsFile, StepMeta, WorkshopMeta, type CheckedOn, type SourceRef } from './content-schemas.ts';
+import { inlineAssets } from './assets.ts';
 
 export type { Problem } from './front-matter.ts';
 
@@ -20,17 +21,21 @@ export interface Step {
   faqTags: string[];
   checkpoint?: Checkpoint;
   html: string;
+  variants: VariantCondition[];
+  sources: SourceRef[];
+  checked?: CheckedOn;
 }
 
 export type Workshop = z.output<typeof WorkshopMeta> & {
   slug: string;
   html: string;
+  variants: VariantCondition[];
   steps: Step[];
   /** Steps by id, for validated lookups without touching the file system. */
   stepById: Map<string, Step>;
 };
 
-export type Guide = z.output<typeof GuideMeta> & { slug: string; html: string };
+export type Guide = z.output<typeof GuideMeta> & { slug: string; html: string; variants: VariantCondition[] };
 
 export interface LearningPath {
   slug: string;
@@ -43,13 +48,55 @@ export interface Content {
   workshops: Map<string, Workshop>;
   guides: Map<string, Guide>;
   paths: Map<string, LearningPath>;
+  /** Broken content, left out of the site. */
   problems: Problem[];
+  /** What the content check refuses but the site can still serve (a step that cites no sources). */
+  warnings: Problem[];
 }
 
 interface PendingLinks {
   file: string;
   line: number;
   links: string[];
+}
+
+interface Ctx {
+  root: string;
+  problems: Problem[];
+  warnings: Problem[];
+  links: PendingLinks[];
+}
+
+/**
+ * Renders a file's Markdown body; a body that cannot be rendered (a malformed variant block, a missing
+ * diagram) is a problem with the file and line, not a crash. Text that shows commands must say what it
+ * was checked against: a newcomer copies commands, so each one needs a source and a release.
+ */
+function renderBody(
+  file: string,
+  raw: string,
+  parsed: { body: string; bodyLine: number; data: { sources?: unknown[]; checked?: unknown } },
+  ctx: Ctx,
+): Rendered | undefined {
+  let r: Rendered;
+  try {
+    r = renderTrusted(parsed.body);
+    r = { ...r, html: inlineAssets(r.html, ctx.root) };
+  } catch (err) {
+    const at = raw.split('\n').findIndex((l) => l.startsWith(':::variant') || l.includes('/assets/'));
+    ctx.problems.push({ file, line: at >= 0 ? at + 1 : parsed.bodyLine, message: (err as Error).message });
+    return undefined;
+  }
+  ctx.links.push({ file, line: parsed.bodyLine, links: r.links });
+  if (r.hasCommands && (!parsed.data.sources?.length || !parsed.data.checked)) {
+    const firstCommand = raw.split('\n').findIndex((l) => /^\s*```\s*(bash|sh|shell|console|zsh)\b/.test(l));
+    ctx.warnings.push({
+      file,
+      line: firstCommand >= 0 ? firstCommand + 1 : parsed.bodyLine,
+      message: 'shows commands but does not say what they were checked against: add `sources:` (links to the StarlingX code or docs) and `checked: { release, on }`',
+    });
+  }
+  return r;
 }
 
 const STEP_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
@@ -60,6 +107,7 @@ const STEP_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
  */
 export function loadContent(root: string, faqIds: Set<string> = new Set()): Content {
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const rel = (p: string) => relative(process.cwd(), p) || p;
   const links: PendingLinks[] = [];
   const workshops = new Map<string, Workshop>();
@@ -68,9 +116,9 @@ export function loadContent(root: string, faqIds: Set<string> = new Set()): Cont
 
   for (const name of existsSync(root) ? readdirSync(root).sort() : []) {
     const dir = join(root, name);
-    if (name === 'guides' || !statSync(dir).isDirectory()) continue;
+    if (name === 'guides' || name === 'assets' || !statSync(dir).isDirectory()) continue;
     const before = problems.length;
-    const workshop = loadWorkshop(dir, name, rel, problems, links);
+    const workshop = loadWorkshop(dir, name, rel, { root, problems, warnings, links });
     if (workshop && problems.length === before) workshops.set(name, workshop);
   }
 
@@ -83,11 +131,11 @@ export function loadContent(root: string, faqIds: Set<string> = new Set()): Cont
       problems.push({ file: rel(file), line: 1, message: `file name must be a kebab-case slug` });
       continue;
     }
-    const parsed = parseFrontMatter(rel(file), readFileSync(file, 'utf8'), GuideMeta, problems);
+    const raw = readFileSync(file, 'utf8');
+    const parsed = parseFrontMatter(rel(file), raw, GuideMeta, problems);
     if (!parsed) continue;
-    const r = renderTrusted(parsed.body);
-    links.push({ file: rel(file), line: parsed.bodyLine, links: r.links });
-    guides.set(slug, { ...parsed.data, slug, html: r.html });
+    const r = renderBody(rel(file), raw, parsed, { root, problems, warnings, links });
+    if (r) guides.set(slug, { ...parsed.data, slug, html: r.html, variants: r.variants });
   }
 
   const pathsFile = join(root, 'paths.yml');
@@ -124,7 +172,7 @@ export function loadContent(root: string, faqIds: Set<string> = new Set()): Cont
       }
     }
   }
-  return { workshops, guides, paths, problems };
+  return { workshops, guides, paths, problems, warnings };
 }
 
 function lineOfLink(file: string, href: string): number | undefined {
@@ -140,9 +188,9 @@ function loadWorkshop(
   dir: string,
   slug: string,
   rel: (p: string) => string,
-  problems: Problem[],
-  links: PendingLinks[],
+  ctx: Ctx,
 ): Workshop | undefined {
+  const { problems } = ctx;
   if (!isSlug(slug)) {
     problems.push({ file: rel(dir), line: 1, message: 'workshop folder name must be a kebab-case slug' });
     return undefined;
@@ -152,7 +200,8 @@ function loadWorkshop(
     problems.push({ file: rel(dir), line: 1, message: 'missing workshop.md' });
     return undefined;
   }
-  const meta = parseFrontMatter(rel(overview), readFileSync(overview, 'utf8'), WorkshopMeta, problems);
+  const overviewRaw = readFileSync(overview, 'utf8');
+  const meta = parseFrontMatter(rel(overview), overviewRaw, WorkshopMeta, problems);
   const steps: Step[] = [];
   const seen = new Set<string>();
   for (const name of readdirSync(dir).sort()) {
@@ -178,18 +227,18 @@ function loadWorkshop(
         continue;
       }
     }
-    const r = renderTrusted(parsed.body);
-    links.push({ file: rel(file), line: parsed.bodyLine, links: r.links });
-    steps.push({ id, index: steps.length, file: rel(file), ...parsed.data, checkpoint, html: r.html });
+    const r = renderBody(rel(file), raw, parsed, ctx);
+    if (!r) continue;
+    steps.push({ id, index: steps.length, file: rel(file), ...parsed.data, checkpoint, html: r.html, variants: r.variants });
   }
   if (!meta) return undefined;
   if (steps.length === 0) {
     problems.push({ file: rel(overview), line: 1, message: 'a workshop needs at least one step file' });
     return undefined;
   }
-  const r = renderTrusted(meta.body);
-  links.push({ file: rel(overview), line: meta.bodyLine, links: r.links });
-  return { ...meta.data, slug, html: r.html, steps, stepById: new Map(steps.map((s) => [s.id, s])) };
+  const r = renderBody(rel(overview), overviewRaw, meta, ctx);
+  if (!r) return undefined;
+  return { ...meta.data, slug, html: r.html, variants: r.variants, steps, stepById: new Map(steps.map((s) => [s.id, s])) };
 }
 
 function linkExists(

@@ -6,10 +6,34 @@ export const PHASES = [
 ] as const;
 export const DEPLOYMENTS = ['aio-sx', 'aio-dx', 'standard', 'standard-storage', 'distributed-cloud', 'any'] as const;
 export const LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
+/** Where a learner installs: the dimension of a deployment profile besides the configuration. */
+export const PLATFORMS = ['libvirt', 'virtualbox', 'bare-metal'] as const;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const slug = z.string().max(64).regex(SLUG_RE, 'must be lowercase kebab-case');
 const tag = z.string().max(40).regex(SLUG_RE, 'tags are lowercase kebab-case');
+const httpsUrl = z.string().max(500).url().startsWith('https://', 'must be an https:// address');
+const releases = z.union([z.string(), z.number()]).transform(String);
+
+/** A source the content was checked against: an address, or an address with a title to show. */
+export const Source = z
+  .union([httpsUrl, z.strictObject({ url: httpsUrl, title: text(160) })])
+  .transform((s) => (typeof s === 'string' ? { url: s } : s));
+export type SourceRef = z.output<typeof Source>;
+
+/** YAML reads an unquoted 2026-12-01 as a date; both forms are accepted and kept as YYYY-MM-DD. */
+const day = z
+  .union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'write the date as YYYY-MM-DD')])
+  .transform((d) => (typeof d === 'string' ? d : d.toISOString().slice(0, 10)));
+
+/** When and for which release(s) the text was checked against its sources. */
+export const Checked = z.strictObject({ release: releases, on: day });
+export type CheckedOn = z.output<typeof Checked>;
+
+const provenance = {
+  sources: z.array(Source).max(16).default([]),
+  checked: Checked.optional(),
+};
 
 export const WorkshopMeta = z.strictObject({
   title: text(120),
@@ -22,12 +46,18 @@ export const WorkshopMeta = z.strictObject({
   tags: z.array(tag).max(12).default([]),
   objectives: z.array(text(300)).min(1).max(12),
   prerequisites: z.array(text(300)).max(12).default([]),
+  /** Where the workshop can be followed; empty means it does not depend on it. */
+  platforms: z.array(z.enum(PLATFORMS)).max(PLATFORMS.length).default([]),
+  ...provenance,
 });
 
 export const CheckpointMeta = z.strictObject({
   prompt: text(300),
   expect: z.array(z.string().min(1)).min(1).max(12),
-  hints: z.array(z.strictObject({ match: z.string().min(1), hint: text(600) })).max(12).optional(),
+  hints: z
+    .array(z.strictObject({ match: z.string().min(1), unless: z.string().min(1).optional(), hint: text(600) }))
+    .max(12)
+    .optional(),
   success: text(300).optional(),
 });
 
@@ -37,6 +67,7 @@ export const StepMeta = z.strictObject({
   phase: z.enum(PHASES),
   faqTags: z.array(tag).max(12).default([]),
   checkpoint: CheckpointMeta.optional(),
+  ...provenance,
 });
 
 export const GuideMeta = z.strictObject({
@@ -44,6 +75,7 @@ export const GuideMeta = z.strictObject({
   summary: text(300),
   tags: z.array(tag).max(12).default([]),
   order: z.number().int().min(0).default(100),
+  ...provenance,
 });
 
 export const PathsFile = z.array(
@@ -66,6 +98,7 @@ export const FaqSeedMeta = z.strictObject({
   releases: z.union([z.string(), z.number()]).transform(String).default('any'),
   tags: z.array(tag).max(12).default([]),
   signatures: z.array(z.string().min(1)).max(6).default([]),
-  sources: z.array(z.string().url().startsWith('https://')).max(10).default([]),
+  sources: z.array(httpsUrl).max(10).default([]),
+  checked: Checked.optional(),
   steps: z.array(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <workshop>/<step>')).max(20).default([]),
 });

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import { isSlug } from '../lib/validate.ts';
-import { compilePattern } from './checkpoint.ts';
+import { compilePattern } from '../lib/patterns.ts';
 import { FaqSeedMeta } from './content-schemas.ts';
 import { parseFrontMatter, lineOfPath, type Problem } from './front-matter.ts';
 
@@ -16,7 +16,8 @@ export function seedFaqIds(dir: string): Set<string> {
 }
 
 /** Reads the seed FAQ; a broken entry is reported with file and line and left out. */
-export function loadFaqSeed(dir: string, problems: Problem[] = []): FaqSeed[] {
+/** `warnings` gets what the content check refuses but the seed can still load (an entry that cites no source). */
+export function loadFaqSeed(dir: string, problems: Problem[] = [], warnings: Problem[] = problems): FaqSeed[] {
   const out: FaqSeed[] = [];
   for (const name of seedFiles(dir)) {
     const file = join(dir, 'faq', name);
@@ -38,6 +39,13 @@ export function loadFaqSeed(dir: string, problems: Problem[] = []): FaqSeed[] {
         problems.push({ file: relFile, line: lineOfPath(raw, ['signatures', i]), message: `signature: ${(err as Error).message}` });
       }
     });
+    if (parsed.data.sources.length === 0 || !parsed.data.checked) {
+      warnings.push({
+        file: relFile,
+        line: lineOfPath(raw, [parsed.data.sources.length === 0 ? 'sources' : 'checked']),
+        message: 'an entry must name its sources (`sources:`) and when it was checked against them (`checked: { release, on }`)',
+      });
+    }
     const cause = /^##\s+Cause\s*$([\s\S]*?)(?=^##\s+Fix\s*$)/m.exec(parsed.body)?.[1]?.trim();
     const fix = /^##\s+Fix\s*$([\s\S]*)/m.exec(parsed.body)?.[1]?.trim();
     if (!cause || !fix) {

@@ -10,7 +10,7 @@ import { TEAM_AUTHOR, type FaqEntry } from './faq-types.ts';
 export async function loadSeedOnce(repo: FaqRepository, seedDir: string, log: (m: string) => void): Promise<number> {
   if (repo.isSeeded()) return 0;
   const problems: { file: string; line: number; message: string }[] = [];
-  const seeds = loadFaqSeed(seedDir, problems);
+  const seeds = loadFaqSeed(seedDir, problems, []);
   for (const p of problems) log(`faq seed: ${p.file}:${p.line}: ${p.message} (skipped)`);
   const entries: FaqEntry[] = [];
   for (const s of seeds) {

@@ -23,7 +23,27 @@ export interface Rendered {
   html: string;
   /** Absolute internal links (`/workshops/...`), for the content check. */
   links: string[];
+  /** Whether the text shows commands to run (a bash, sh, shell or console block): such text must cite its sources. */
+  hasCommands: boolean;
+  /** Variant blocks, in order; the HTML marks each one's `open` attribute with VARIANT_OPEN(i). */
+  variants: VariantCondition[];
 }
+
+/** What a variant block is for: the deployment configurations and platforms it applies to (empty: any). */
+export interface VariantCondition {
+  deployment: string[];
+  platform: string[];
+}
+
+export const VARIANT_DIMENSIONS: Record<keyof VariantCondition, Record<string, string>> = {
+  deployment: { 'aio-sx': 'AIO-SX', 'aio-dx': 'AIO-DX', standard: 'Standard', 'standard-storage': 'Standard with storage', 'distributed-cloud': 'Distributed Cloud' },
+  platform: { libvirt: 'libvirt/KVM', virtualbox: 'VirtualBox', 'bare-metal': 'bare metal' },
+};
+
+/** Placeholder for the `open` attribute of variant block i, filled in per deployment profile. */
+export const VARIANT_OPEN = (i: number) => `\u0000variant-open:${i}\u0000`;
+
+const COMMAND_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh']);
 
 // Only the languages install guides and troubleshooting entries use (console and sh are aliases of
 // shell and bash): loading all of highlight.js's 190 grammars cost every start-up about 60 ms.
@@ -39,23 +59,76 @@ function createMarked(): Marked {
         return hljs.highlight(code, { language }).value;
       },
     }),
-    markedAlert(),
+    markedAlert({
+      // "What differs on later releases": a note of its own, so readers can tell it from the main path.
+      variants: [{ type: 'release', icon: '', title: 'On other releases' }],
+    }),
     { gfm: true },
   );
 }
 
+/** Markdown from users: no extensions beyond GFM, highlighting and alerts. */
 const marked = createMarked();
+/** Markdown from the repository: also variant blocks, and what the content check needs to know. */
+const trusted = createMarked();
 
-// Links are collected by an extension (options passed to parse() would replace marked-alert's own
-// walkTokens); rendering is synchronous, so one collector at a time is safe.
-let collectLinks: string[] | undefined;
-marked.use({
+// Rendering is synchronous, so one collector at a time is safe. (Options passed to parse() would
+// replace marked-alert's own walkTokens, hence an extension.)
+let collect: Omit<Rendered, 'html'> | undefined;
+trusted.use({
   walkTokens(token) {
-    if (collectLinks && token.type === 'link' && (token as Tokens.Link).href.startsWith('/')) {
-      collectLinks.push((token as Tokens.Link).href);
-    }
+    if (!collect) return;
+    if (token.type === 'link' && (token as Tokens.Link).href.startsWith('/')) collect.links.push((token as Tokens.Link).href);
+    if (token.type === 'code' && COMMAND_LANGS.has(((token as Tokens.Code).lang ?? '').split(/\s/)[0]!)) collect.hasCommands = true;
   },
+  extensions: [
+    {
+      // :::variant platform=virtualbox deployment=aio-dx
+      // Markdown for that case only
+      // :::
+      name: 'variant',
+      level: 'block',
+      start: (src) => /^:::variant\b/m.exec(src)?.index,
+      tokenizer(src) {
+        const m = /^:::variant[ \t]+([^\n]*)\n([\s\S]*?)\n:::[ \t]*(?:\n+|$)/.exec(src);
+        if (!m) {
+          if (src.startsWith(':::variant')) throw new Error('a ":::variant" block needs conditions on its first line and a closing ":::" line');
+          return undefined;
+        }
+        if (/^:::variant\b/m.test(m[2]!)) throw new Error('variant blocks cannot be nested');
+        const token = { type: 'variant', raw: m[0], condition: parseCondition(m[1]!), tokens: [] as Tokens.Generic[] };
+        this.lexer.blockTokens(m[2]!, token.tokens);
+        return token;
+      },
+      renderer(token) {
+        const i = collect ? collect.variants.push(token.condition as VariantCondition) - 1 : 0;
+        return `<details class="variant"${VARIANT_OPEN(i)}><summary>${variantLabel(token.condition as VariantCondition)}</summary>` +
+          `<div class="variant-body">${this.parser.parse(token.tokens ?? [])}</div></details>\n`;
+      },
+    },
+  ],
 });
+
+/** `platform=libvirt,virtualbox deployment=aio-dx` */
+function parseCondition(text: string): VariantCondition {
+  const out: VariantCondition = { deployment: [], platform: [] };
+  for (const part of text.trim().split(/\s+/)) {
+    const [key, values] = part.split('=') as [string, string | undefined];
+    if (!(key in VARIANT_DIMENSIONS) || !values) throw new Error(`variant condition "${part}": write deployment=… or platform=…`);
+    const known = VARIANT_DIMENSIONS[key as keyof VariantCondition];
+    for (const v of values.split(',')) {
+      if (!(v in known)) throw new Error(`variant condition "${part}": ${key} must be one of ${Object.keys(known).join(', ')}`);
+      out[key as keyof VariantCondition].push(v);
+    }
+  }
+  if (!out.deployment.length && !out.platform.length) throw new Error('a variant block needs at least one condition');
+  return out;
+}
+
+export function variantLabel(c: VariantCondition): string {
+  const names = (key: keyof VariantCondition) => c[key].map((v) => VARIANT_DIMENSIONS[key][v]).join(' or ');
+  return ['If you install', c.deployment.length ? names('deployment') : '', c.platform.length ? `on ${names('platform')}` : ''].filter(Boolean).join(' ');
+}
 
 /** Code blocks get a copy button; it stays hidden until the page script can make it work. */
 function addCopyButtons(html: string): string {
@@ -66,18 +139,18 @@ function addCopyButtons(html: string): string {
 
 /** Markdown from the repository (reviewed like code): rendered once at load. */
 export function renderTrusted(md: string): Rendered {
-  const links: string[] = [];
-  collectLinks = links;
+  const found: Omit<Rendered, 'html'> = { links: [], hasCommands: false, variants: [] };
+  collect = found;
   try {
-    return { html: addCopyButtons(marked.parse(md, { async: false }) as string), links };
+    return { html: addCopyButtons(trusted.parse(md, { async: false }) as string), ...found };
   } finally {
-    collectLinks = undefined;
+    collect = undefined;
   }
 }
 
 /** One line of repository Markdown (a checkpoint prompt or hint): `code`, emphasis and links. */
 export function renderTrustedInline(md: string): string {
-  return marked.parseInline(md, { async: false }) as string;
+  return trusted.parseInline(md, { async: false }) as string;
 }
 
 const SANITIZE: sanitizeHtml.IOptions = {

@@ -1,4 +1,4 @@
-import { compilePattern } from '../content/checkpoint.ts';
+import { compilePattern, literalPattern, type Pattern } from '../lib/patterns.ts';
 import { denoise } from './log-features.ts';
 import { anchorsOf, type Anchor } from './regex-anchors.ts';
 
@@ -8,11 +8,11 @@ import { anchorsOf, type Anchor } from './regex-anchors.ts';
  * see regex-anchors.ts) and runs only when the paste has every anchor of one of its alternatives.
  */
 export interface Signature {
-  re: RegExp;
+  re: Pattern;
   anchors: Anchor[][] | null;
 }
 
-/** A signature from a maintainer-written pattern (refused if it could backtrack catastrophically). */
+/** A signature from a maintainer-written pattern (refused if RE2 cannot run it). */
 export function compileSignature(source: string): Signature {
   return { re: compilePattern(source), anchors: anchorsOf(source) };
 }
@@ -32,7 +32,7 @@ export function errorTextSignature(errorText: string): Signature | undefined {
     .trim();
   if (!line || line.length < 12) return undefined;
   const source = line.split(/\s+/).map(escapeRe).join('\\s+');
-  return { re: new RegExp(source, 'im'), anchors: anchorsOf(source) };
+  return { re: literalPattern(line), anchors: anchorsOf(source) };
 }
 
 /** The tokens of a paste, arranged for anchor checks: whole words, prefixes, suffixes, substrings. */
