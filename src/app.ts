@@ -1,96 +1,80 @@
-import express, { Router, type Express, type Request } from 'express';
+import express, { Router, type Express } from 'express';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { Store } from './lib/store/store.ts';
-import type { Content, Step, Workshop } from './content/content-loader.ts';
-import { securityHeaders, personalCaching, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody, createCsrf } from './lib/security.ts';
+import type { Content } from './content/content-loader.ts';
+import type { Feature, Log } from './lib/feature.ts';
+import { securityHeaders, personalCaching, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody } from './lib/security.ts';
 import { createRateLimits } from './lib/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
-import { AppSessionStore } from './auth/session-store.ts';
-import { createUsersRepository } from './auth/users-repository.ts';
-import { createTokensRepository } from './auth/tokens-repository.ts';
-import { createAuthService } from './auth/auth-service.ts';
-import { createPassport } from './auth/passport.ts';
-import { bearerAuth, cookieAuth } from './auth/request-auth.ts';
-import { currentUser } from './auth/roles.ts';
-import { authRoutes } from './auth/auth-routes.ts';
-import { createProgressRepository } from './progress/progress-repository.ts';
-import { createProgressService } from './progress/progress-service.ts';
-import { progressRoutes } from './progress/progress-routes.ts';
-import { workshopRoutes } from './workshops/workshop-routes.ts';
-import { apiRoutes } from './api/api-routes.ts';
-import type { Feature } from './lib/feature.ts';
 import { readMetrics } from './lib/metrics.ts';
 import { ejsEngine } from './lib/views.ts';
-import type { RateLimits } from './lib/rate-limits.ts';
+import { createCookieJar } from './lib/web/cookies.ts';
+import { createCsrf } from './lib/web/csrf.ts';
+import { flashMessages } from './lib/web/flash.ts';
+import { currentUser } from './lib/web/roles.ts';
+import type { StreamOptions } from './sessions/live-broker.ts';
 import type { FaqPort } from './faq/faq-port.ts';
+import { createCatalog } from './workshops/catalog.ts';
+import { progressFeature } from './progress/progress-feature.ts';
+import { authFeature } from './auth/auth-feature.ts';
 import { faqFeature } from './faq/faq-feature.ts';
 import { sessionsFeature } from './sessions/sessions-feature.ts';
 import { adminFeature } from './admin/admin-feature.ts';
+import { workshopsFeature } from './workshops/workshops-feature.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export interface AppDeps {
-  config: Config;
+  config: Readonly<Config>;
   store: Store;
   /** Loaded content; a holder so that a reload can swap it without rebuilding the app. */
   content: { current: Content };
-  log?: (msg: string) => void;
+  log?: Log;
+  /** What tests replace: a failing FAQ, faster live-stream timers. */
+  overrides?: { faq?: FaqPort; streams?: Partial<StreamOptions> };
 }
 
-export function createServices(deps: AppDeps) {
-  readMetrics(false); // starts the event-loop monitor
-  const users = createUsersRepository(deps.store);
-  const tokens = createTokensRepository(deps.store);
-  const auth = createAuthService(users);
-  const progress = createProgressService(createProgressRepository(deps.store), () => deps.content.current.workshops);
-  const sessionStore = new AppSessionStore(deps.store);
-  /** Features add locals to the step page (the "I'm stuck" panel, the live-session bar). */
-  const stepDecorators: StepDecorator[] = [];
-  return {
-    users,
-    tokens,
-    auth,
-    progress,
-    sessionStore,
-    content: deps.content,
-    store: deps.store,
-    stepDecorators,
-    /** Set by the FAQ feature. */
-    faq: undefined as FaqPort | undefined,
-  };
-}
-
-export interface FeatureContext {
-  config: Config;
-  limits: RateLimits;
-  log: (msg: string) => void;
-}
-
-export type StepDecorator = (
-  req: Request,
-  ctx: { workshop: Workshop; step: Step; checkpointOutput?: string; checkpointPassed?: boolean },
-) => Record<string, unknown>;
-
-export type Services = ReturnType<typeof createServices>;
-
-/** Builds the application; it never listens (src/server.ts does). */
-export function createApp(deps: AppDeps): {
-  app: Express;
-  services: Services;
-  /** Runs each feature's start-up work (e.g. loading the seed FAQ on first start). */
-  start: () => Promise<void>;
-  close: () => void;
-} {
-  const { config } = deps;
+/**
+ * The composition root: builds each feature from what it declares it needs, in order, and mounts
+ * their routers. Features reach each other only through the ports passed here. It never listens
+ * (src/server.ts does).
+ */
+export function createApp(deps: AppDeps) {
+  const { config, store } = deps;
   const log = deps.log ?? ((m: string) => console.error(m));
-  const services = createServices(deps);
+  readMetrics(false); // starts the event-loop monitor
   const limits = createRateLimits(config);
-  const passport = createPassport(services.auth, services.users);
-  const csrf = createCsrf();
-  const app = express();
+  const ctx = { config, limits, log };
+  const jar = createCookieJar(config.sessionSecret, config.secureCookies);
+  const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
 
+  const catalog = createCatalog(deps.content);
+  const progress = progressFeature({ store, catalog });
+  const auth = authFeature({
+    ...ctx,
+    store,
+    jar,
+    csrf,
+    onSignIn: (e) => progress.progress.adopt(e.visitorLearnerId, e.userId),
+    forgetUser: (userId) => progress.progress.forget(userId),
+  });
+  const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress });
+  const faqPort = deps.overrides?.faq ?? faq.port;
+  const sessions = sessionsFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, faq: faqPort, streams: deps.overrides?.streams });
+  const admin = adminFeature({ users: auth.users, auth: auth.auth, store, baseUrl: config.baseUrl });
+  const workshops = workshopsFeature({
+    catalog,
+    progress: progress.progress,
+    jar,
+    decorators: [...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
+    saveProfile: auth.accounts.saveProfile,
+  });
+  // The busiest pages (steps) come first: every router a request passes costs it route matching.
+  const features: Feature[] = [workshops, auth, progress, faq, sessions, admin];
+
+  const app = express();
   app.set('trust proxy', config.trustProxy);
   const views = join(root, 'views');
   app.engine('ejs', ejsEngine(views));
@@ -118,50 +102,38 @@ export function createApp(deps: AppDeps): {
   );
   app.use(noCredentialsInQuery);
   app.use('/api', limits.api);
-
-  app.use(bearerAuth(services.tokens, services.users));
-  app.use(cookieAuth(config, services.sessionStore, passport, services.users));
-  app.use(csrf.csrfSynchronisedProtection);
+  for (const f of features) for (const mw of f.before ?? []) app.use(mw);
+  app.use(csrf.protect);
   app.use(personalCaching);
-
+  app.use(flashMessages(jar));
   app.use((req, res, next) => {
     res.locals.user = currentUser(req);
     res.locals.path = req.path;
-    res.locals.csrfToken = () => csrf.generateToken(req);
+    res.locals.csrfToken = csrf.tokenFor(req, res);
     res.locals.baseUrl = config.baseUrl;
-    if (req.session?.flash) {
-      res.locals.flash = req.session.flash;
-      delete req.session.flash;
-    }
     next();
   });
 
-  const ctx: FeatureContext = { config, limits, log };
-  const features: Feature[] = [faqFeature(services, ctx), sessionsFeature(services, ctx), adminFeature(services)];
-
-  // Every router a request passes costs it route matching, so the API sits behind one prefix and
-  // the busiest pages (steps) come first.
   const api = Router();
-  api.use(apiRoutes(services, limits, csrf));
   for (const f of features) if (f.api) api.use(f.api);
   app.use('/api', api);
-  app.use(workshopRoutes(services));
-  app.use(authRoutes(services, passport, limits));
-  app.use(progressRoutes(services));
-  for (const f of features) if (f.router) app.use(f.router);
+  for (const f of features) if (f.pages) app.use(f.pages);
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
   return {
-    app,
-    services,
+    app: app as Express,
+    /** Handles for tools and tests: accounts (roles), the FAQ and progress. */
+    ports: { accounts: auth.accounts, users: auth.users, auth: auth.auth, progress: progress.progress, faq: faqPort },
+    /** Runs each feature's start-up work (e.g. loading the seed FAQ on first start). */
     start: async () => {
       for (const f of features) await f.start?.();
     },
     close: () => {
       for (const f of features) f.stop?.();
-      services.sessionStore.close();
     },
   };
 }
+
+export type App = ReturnType<typeof createApp>;

@@ -4,13 +4,13 @@ import { loadConfig, type Config } from './config.ts';
 import { openStore, type Store } from './lib/db.ts';
 import { loadContent } from './content/content-loader.ts';
 import { seedFaqIds } from './content/faq-seed.ts';
-import { createApp, type Services } from './app.ts';
+import { createApp, type App } from './app.ts';
 import { StoreCorruptError, StoreLockedError } from './lib/store/store-errors.ts';
 
 export interface Running {
   server: Server;
   store: Store;
-  services: Services;
+  ports: App['ports'];
   url: string;
   stop: () => Promise<void>;
 }
@@ -21,7 +21,7 @@ export async function start(config: Config = loadConfig(), log: (m: string) => v
   const store = await openStore(join(config.dataDir, 'store'), { log });
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   for (const p of content.problems) log(`content: ${p.file}:${p.line}: ${p.message} (skipped)`);
-  const { app, services, start: startFeatures, close } = createApp({ config, store, content: { current: content }, log });
+  const { app, ports, start: startFeatures, close } = createApp({ config, store, content: { current: content }, log });
   await startFeatures();
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -61,7 +61,7 @@ export async function start(config: Config = loadConfig(), log: (m: string) => v
     })());
 
   log(`Onramp is ready at ${url} (started in ${Math.round(performance.now() - started)} ms; data in ${config.dataDir})`);
-  return { server, store, services, url, stop };
+  return { server, store, ports, url, stop };
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/src\//, '/src/'));

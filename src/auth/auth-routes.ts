@@ -1,22 +1,35 @@
-import { Router, type Request, type Response, type NextFunction } from 'express';
+import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import type { PassportStatic } from 'passport';
-import type { Services } from '../app.ts';
-import type { RateLimits } from '../lib/rate-limits.ts';
 import { AppError } from '../lib/errors.ts';
 import { fieldErrors, safeLocalPath } from '../lib/validate.ts';
-import { LoginForm, SignupForm, TokenForm } from './auth-schemas.ts';
-import { currentUser, requireUser } from './roles.ts';
-import { toSessionUser, type SessionUser } from './passport.ts';
+import { flash } from '../lib/web/flash.ts';
+import { currentUser, requireUser, type SessionUser } from '../lib/web/roles.ts';
+import type { RateLimits } from '../lib/rate-limits.ts';
+import { DeleteAccountForm, LoginForm, PasswordChangeForm, PasswordResetForm, SignupForm, TokenForm } from './auth-schemas.ts';
+import type { AuthService } from './auth-service.ts';
+import type { TokensRepository } from './tokens-repository.ts';
 
-/** Logs the user in (passport regenerates the session) and brings a visitor's progress along. */
-export async function logInKeepingProgress(services: Services, req: Request, user: SessionUser): Promise<void> {
-  const anonId = req.session?.anonId;
-  await new Promise<void>((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
-  if (anonId) await services.progress.adopt(anonId, user.id);
+export interface AuthRouteDeps {
+  auth: AuthService;
+  tokens: TokensRepository;
+  passport: PassportStatic;
+  limits: RateLimits;
+  /** Per-account limit on failed sign-ins that a browser this account signed in from before passes. */
+  loginByAccount: RequestHandler;
+  /** Starts a session for the user in this browser (their visitor progress joins the account). */
+  signIn: (req: Request, res: Response, userId: string) => Promise<void>;
+  signOut: (req: Request, res: Response) => Promise<void>;
+  /** What else goes with an account (progress, live-session rosters); see deleteAccount. */
+  forgetUser: (userId: string) => Promise<void>;
 }
 
-export function authRoutes(services: Services, passport: PassportStatic, limits: RateLimits): Router {
+/** Sign-up, sign-in and out, and the account page (tokens, password, sign out everywhere, deletion). */
+export function authRoutes(deps: AuthRouteDeps): Router {
+  const { auth, tokens, passport, limits } = deps;
   const r = Router();
+
+  const accountPage = (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) =>
+    res.status(status).render('auth/account', { title: 'Your account', tokens: tokens.forUser(currentUser(req)!.id), newToken: undefined, errors: {}, ...extra });
 
   r.get('/signup', (req, res) => {
     res.render('auth/signup', { title: 'Create an account', values: { next: safeLocalPath(req.query.next, '') }, errors: {} });
@@ -29,15 +42,15 @@ export function authRoutes(services: Services, passport: PassportStatic, limits:
       return res.status(422).render('auth/signup', { title: 'Create an account', values, errors: fieldErrors(parsed.error) });
     }
     try {
-      const user = await services.auth.signup(parsed.data.username, parsed.data.password);
-      await logInKeepingProgress(services, req, toSessionUser(user));
+      const user = await auth.signup(parsed.data.username, parsed.data.password);
+      await deps.signIn(req, res, user.id);
     } catch (err) {
       if (err instanceof AppError && err.status === 409) {
         return res.status(409).render('auth/signup', { title: 'Create an account', values, errors: { username: err.message } });
       }
       throw err;
     }
-    req.session.flash = 'Welcome! Your progress is saved to your account from now on.';
+    flash(res, 'Welcome! Your progress is saved to your account from now on.');
     res.redirect(safeLocalPath(parsed.data.next, '/dashboard'));
   });
 
@@ -46,7 +59,7 @@ export function authRoutes(services: Services, passport: PassportStatic, limits:
     res.render('auth/login', { title: 'Sign in', values: { next: safeLocalPath(req.query.next, '') }, errors: {} });
   });
 
-  r.post('/login', limits.loginByIp, limits.loginByAccount, (req: Request, res: Response, next: NextFunction) => {
+  r.post('/login', limits.loginByIp, deps.loginByAccount, (req: Request, res: Response, next: NextFunction) => {
     const parsed = LoginForm.safeParse(req.body);
     const values = { username: String(req.body?.username ?? '').slice(0, 64), next: safeLocalPath(req.body?.next, '') };
     if (!parsed.success) {
@@ -55,47 +68,92 @@ export function authRoutes(services: Services, passport: PassportStatic, limits:
     passport.authenticate('local', { session: false }, (err: unknown, user: SessionUser | false) => {
       if (err) return next(err);
       if (!user) {
-        return res.status(401).render('auth/login', {
-          title: 'Sign in',
-          values,
-          errors: { form: 'That username and password do not match an account.' },
-        });
+        return res.status(401).render('auth/login', { title: 'Sign in', values, errors: { form: 'That username and password do not match an account.' } });
       }
-      logInKeepingProgress(services, req, user)
+      deps.signIn(req, res, user.id)
         .then(() => res.redirect(safeLocalPath(parsed.data.next, '/dashboard')))
         .catch(next);
     })(req, res, next);
   });
 
-  r.post('/logout', (req, res, next) => {
-    req.logout((err) => {
-      if (err) return next(err);
-      res.redirect('/');
-    });
+  r.post('/logout', async (req, res) => {
+    await deps.signOut(req, res);
+    res.redirect('/');
   });
 
-  r.get('/account', requireUser, (req, res) => {
-    const user = currentUser(req)!;
-    res.render('auth/account', { title: 'Your account', tokens: services.tokens.forUser(user.id), newToken: undefined, errors: {} });
-  });
+  r.get('/account', requireUser, (req, res) => accountPage(req, res));
 
   r.post('/account/tokens', requireUser, async (req, res) => {
     const user = currentUser(req)!;
     const parsed = TokenForm.safeParse(req.body);
-    if (!parsed.success) {
-      return res.status(422).render('auth/account', {
-        title: 'Your account', tokens: services.tokens.forUser(user.id), newToken: undefined, errors: fieldErrors(parsed.error),
-      });
-    }
-    const { token } = await services.tokens.create(user.id, parsed.data.name);
-    res.render('auth/account', { title: 'Your account', tokens: services.tokens.forUser(user.id), newToken: token, errors: {} });
+    if (!parsed.success) return accountPage(req, res, 422, { errors: fieldErrors(parsed.error) });
+    const { token } = await tokens.create(user.id, parsed.data.name, [parsed.data.scope]);
+    accountPage(req, res, 200, { newToken: token });
   });
 
   r.post('/account/tokens/:id/revoke', requireUser, async (req, res) => {
-    await services.tokens.revoke(currentUser(req)!.id, String(req.params.id));
-    req.session.flash = 'The token was revoked.';
-    res.redirect('/account');
+    await tokens.revoke(currentUser(req)!.id, String(req.params.id));
+    flash(res, 'The token was revoked.');
+    res.redirect(303, '/account');
+  });
+
+  r.post('/account/password', requireUser, async (req, res) => {
+    const parsed = PasswordChangeForm.safeParse(req.body);
+    if (!parsed.success) return accountPage(req, res, 422, { errors: fieldErrors(parsed.error) });
+    try {
+      const user = await auth.changePassword(currentUser(req)!.id, parsed.data.current, parsed.data.password);
+      await deps.signIn(req, res, user.id);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422) return accountPage(req, res, 422, { errors: err.details ?? {} });
+      throw err;
+    }
+    flash(res, 'Your password was changed. Every other browser was signed out and your access tokens were revoked.');
+    res.redirect(303, '/account');
+  });
+
+  r.post('/account/sign-out-everywhere', requireUser, async (req, res) => {
+    await auth.signOutEverywhere(currentUser(req)!.id);
+    await deps.signOut(req, res);
+    flash(res, 'You were signed out everywhere, and your access tokens were revoked.');
+    res.redirect(303, '/login');
+  });
+
+  r.get('/account/delete', requireUser, (_req, res) => {
+    res.render('auth/delete', { title: 'Delete your account', errors: {} });
+  });
+
+  r.post('/account/delete', requireUser, limits.loginByIp, async (req, res) => {
+    const parsed = DeleteAccountForm.safeParse(req.body);
+    if (!parsed.success) return res.status(422).render('auth/delete', { title: 'Delete your account', errors: fieldErrors(parsed.error) });
+    try {
+      await auth.deleteAccount(currentUser(req)!.id, parsed.data.password, deps.forgetUser);
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422) return res.status(422).render('auth/delete', { title: 'Delete your account', errors: err.details ?? {} });
+      throw err;
+    }
+    await deps.signOut(req, res);
+    flash(res, 'Your account was deleted.');
+    res.redirect(303, '/');
+  });
+
+  r.get('/reset/:secret', (req, res) => {
+    const user = auth.resetUser(String(req.params.secret));
+    if (!user) throw new AppError(404, 'not_found', 'This reset link is not valid any more. Ask an admin for a new one.');
+    res.render('auth/reset', { title: 'Choose a new password', username: user.username, errors: {} });
+  });
+
+  r.post('/reset/:secret', limits.loginByIp, async (req, res) => {
+    const secret = String(req.params.secret);
+    const user = auth.resetUser(secret);
+    if (!user) throw new AppError(404, 'not_found', 'This reset link is not valid any more. Ask an admin for a new one.');
+    const body = PasswordResetForm.safeParse(req.body);
+    if (!body.success) return res.status(422).render('auth/reset', { title: 'Choose a new password', username: user.username, errors: fieldErrors(body.error) });
+    const updated = await auth.resetPassword(secret, body.data.password);
+    await deps.signIn(req, res, updated.id);
+    flash(res, 'Your new password is set, and you are signed in. Every other browser was signed out.');
+    res.redirect(303, '/dashboard');
   });
 
   return r;
 }
+

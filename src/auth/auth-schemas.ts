@@ -21,18 +21,29 @@ export const Password = z
   .max(256, 'Use at most 256 characters.')
   .refine((p) => !COMMON.has(p.toLowerCase()), 'That password is too common; choose another.');
 
-export const SignupForm = z.strictObject({
-  username: Username,
-  password: Password,
-  next: z.string().max(512).optional(),
-  _csrf: z.string().optional(),
-});
+const csrf = { _csrf: z.string().optional() };
+
+export const SignupForm = z.strictObject({ username: Username, password: Password, next: z.string().max(512).optional(), ...csrf });
 
 export const LoginForm = z.strictObject({
   username: z.string().min(1, 'Enter your username.').max(64),
   password: z.string().min(1, 'Enter your password.').max(256),
   next: z.string().max(512).optional(),
-  _csrf: z.string().optional(),
+  ...csrf,
+});
+
+export const PasswordChangeForm = z
+  .strictObject({ current: z.string().min(1, 'Enter your current password.').max(256), password: Password, confirm: z.string().max(256), ...csrf })
+  .refine((f) => f.password === f.confirm, { path: ['confirm'], message: 'The two new passwords differ.' });
+
+export const PasswordResetForm = z
+  .strictObject({ password: Password, confirm: z.string().max(256), ...csrf })
+  .refine((f) => f.password === f.confirm, { path: ['confirm'], message: 'The two passwords differ.' });
+
+export const DeleteAccountForm = z.strictObject({
+  password: z.string().min(1, 'Enter your password to confirm.').max(256),
+  confirm: z.literal('delete', 'Type “delete” to confirm.'),
+  ...csrf,
 });
 
 export const ApiSignup = z.strictObject({ username: Username, password: Password });
@@ -40,5 +51,10 @@ export const ApiTokenRequest = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
   name: z.string().trim().min(1).max(60),
+  scopes: z.array(z.enum(['all', 'checkpoints'])).min(1).max(2).optional(),
 });
-export const TokenForm = z.strictObject({ name: z.string().trim().min(1, 'Name the token.').max(60), _csrf: z.string().optional() });
+export const TokenForm = z.strictObject({
+  name: z.string().trim().min(1, 'Name the token.').max(60),
+  scope: z.enum(['all', 'checkpoints'], 'Choose what the token may do.').default('all'),
+  ...csrf,
+});

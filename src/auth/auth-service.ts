@@ -1,13 +1,67 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { conflict, unavailable } from '../lib/errors.ts';
+import { conflict, forbidden, invalid, notFound, unavailable } from '../lib/errors.ts';
 import { StoreWriteError } from '../lib/store/store-errors.ts';
+import type { Store } from '../lib/store/store.ts';
+import type { TokensRepository } from './tokens-repository.ts';
 import type { User, UsersRepository } from './users-repository.ts';
 
 // Verified against when the username is unknown, so both cases cost the same time.
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$5BUHEnM5UpDTKoHH7knq+A$XmtBRs3UfXZ3HrRUi9IfWjPCGsXTupZP0a4WQ9kKihs';
+const RESET_TTL_MS = 24 * 60 * 60 * 1000;
 
-export function createAuthService(users: UsersRepository) {
+interface PasswordReset {
+  hash: string;
+  userId: string;
+  expires: number;
+  createdBy: string;
+}
+
+/** Told when a user's credentials end (their sessions, tokens and live streams must end at once). */
+export type RevokeListener = (e: { userId: string; reason: 'password' | 'sign-out-everywhere' | 'deleted' | 'reset' | 'role' }) => void;
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/**
+ * Accounts and their credentials. Every change that should end a user's access (a new password, "sign
+ * out everywhere", a reset by an admin, deletion) does all of it in one place: the user's
+ * `sessionVersion` moves on (every browser session ends), every personal access token is revoked, and
+ * listeners close the live streams.
+ */
+export function createAuthService(deps: {
+  store: Store;
+  users: UsersRepository;
+  tokens: TokensRepository;
+  /** Removes the browser sessions of a deleted account (they would fail anyway: the user is gone). */
+  endSessionsOf?: (userId: string) => Promise<void>;
+}) {
+  const { users, tokens } = deps;
+  const listeners: RevokeListener[] = [];
+
+  async function checkPassword(user: User | undefined, password: string): Promise<boolean> {
+    const ok = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
+    return !!user && ok;
+  }
+
+  async function revokeAll(user: User, reason: Parameters<RevokeListener>[0]['reason'], changes: Partial<User> = {}): Promise<User> {
+    const updated = { ...user, ...changes, sessionVersion: user.sessionVersion + 1 };
+    await users.update(updated);
+    await tokens.revokeAll(user.id);
+    for (const l of listeners) l({ userId: user.id, reason });
+    return updated;
+  }
+
+  function mustExist(userId: string): User {
+    const user = users.byId(userId);
+    if (!user) throw notFound('There is no such user.');
+    return user;
+  }
+
   return {
+    onRevoke(listener: RevokeListener) {
+      listeners.push(listener);
+    },
+
     /** argon2id with the OWASP minimum (m=19 MiB, t=2, p=1), the library's defaults. */
     async signup(username: string, password: string): Promise<User> {
       if (users.byUsername(username)) throw conflict('That username is taken.');
@@ -25,8 +79,68 @@ export function createAuthService(users: UsersRepository) {
 
     async verify(username: string, password: string): Promise<User | undefined> {
       const user = users.byUsername(username);
-      const ok = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
-      return user && ok ? user : undefined;
+      return (await checkPassword(user, password)) ? user : undefined;
+    },
+
+    /** The current password proves it is them; every other session and token ends. */
+    async changePassword(userId: string, current: string, next: string): Promise<User> {
+      const user = mustExist(userId);
+      if (!(await checkPassword(user, current))) throw invalid('Some fields need attention.', { current: 'That is not your current password.' });
+      return revokeAll(user, 'password', { passwordHash: await hash(next) });
+    },
+
+    signOutEverywhere: (userId: string) => revokeAll(mustExist(userId), 'sign-out-everywhere'),
+
+    /** Role changes end the user's sessions, so a demotion counts everywhere at once. */
+    async setRole(userId: string, role: User['role']): Promise<User> {
+      const user = mustExist(userId);
+      if (user.role === role) return user;
+      const updated = { ...user, role, sessionVersion: user.sessionVersion + 1 };
+      await users.update(updated);
+      for (const l of listeners) l({ userId, reason: 'role' });
+      return updated;
+    },
+
+    /**
+     * Deletes the account after the password confirms it: sessions, tokens and the user record go; what
+     * they wrote for others (FAQ entries, session questions) stays, credited to "a former member".
+     */
+    async deleteAccount(userId: string, password: string, also: (userId: string) => Promise<void>): Promise<void> {
+      const user = mustExist(userId);
+      if (!(await checkPassword(user, password))) throw invalid('Some fields need attention.', { password: 'That is not your password.' });
+      await tokens.revokeAll(user.id);
+      await deps.endSessionsOf?.(user.id);
+      await also(user.id);
+      await users.remove(user.id);
+      for (const l of listeners) l({ userId: user.id, reason: 'deleted' });
+    },
+
+    /** A one-time link an admin hands to someone who lost their password (valid 24 hours). */
+    async createResetLink(adminId: string, userId: string): Promise<string> {
+      const user = mustExist(userId);
+      if (user.id === adminId) throw forbidden('Change your own password from your account page.');
+      const secret = randomBytes(24).toString('base64url');
+      const rec: PasswordReset = { hash: sha256(secret), userId: user.id, expires: Date.now() + RESET_TTL_MS, createdBy: adminId };
+      await deps.store.commit([{ c: 'passwordResets', k: rec.hash, v: rec }]);
+      return secret;
+    },
+
+    resetUser(secret: string): User | undefined {
+      const rec = /^[A-Za-z0-9_-]{32}$/.test(secret) ? deps.store.peek<PasswordReset>('passwordResets', sha256(secret)) : undefined;
+      return rec && rec.expires > Date.now() ? users.byId(rec.userId) : undefined;
+    },
+
+    /** Uses a reset link once: the new password, and every old session and token ends. */
+    async resetPassword(secret: string, next: string): Promise<User> {
+      const user = this.resetUser(secret);
+      if (!user) throw notFound('This reset link is not valid any more. Ask an admin for a new one.');
+      await deps.store.commit([{ c: 'passwordResets', k: sha256(secret), v: null }]);
+      return revokeAll(user, 'reset', { passwordHash: await hash(next) });
+    },
+
+    /** Sets a password without the old one: for the command line, which runs on the server itself. */
+    async setPasswordFromCli(userId: string, next: string): Promise<User> {
+      return revokeAll(mustExist(userId), 'reset', { passwordHash: await hash(next) });
     },
   };
 }

@@ -1,6 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Store } from '../lib/store/store.ts';
 
+/** What a token may do: everything its owner may (`all`), or only post checkpoint output (`checkpoints`). */
+export const TOKEN_SCOPES = ['all', 'checkpoints'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 export interface ApiToken {
   id: string;
   userId: string;
@@ -8,16 +12,19 @@ export interface ApiToken {
   hash: string;
   createdAt: string;
   lastUsedAt?: string;
+  /** Absent on tokens made before scopes existed: those may do everything. */
+  scopes?: TokenScope[];
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** Personal access tokens: only a SHA-256 of each token is stored; the token is shown once. */
 export function createTokensRepository(store: Store) {
+  const ofUser = (userId: string) => [...store.values<ApiToken>('tokens')].filter((t) => t.userId === userId);
   return {
-    async create(userId: string, name: string): Promise<{ token: string; record: ApiToken }> {
+    async create(userId: string, name: string, scopes: TokenScope[] = ['all']): Promise<{ token: string; record: ApiToken }> {
       const token = `onr_${randomBytes(24).toString('base64url')}`;
-      const record: ApiToken = { id: randomUUID(), userId, name, hash: hashToken(token), createdAt: new Date().toISOString() };
+      const record: ApiToken = { id: randomUUID(), userId, name, hash: hashToken(token), createdAt: new Date().toISOString(), scopes };
       await store.commit([{ c: 'tokens', k: record.hash, v: record }]);
       return { token, record };
     },
@@ -26,13 +33,15 @@ export function createTokensRepository(store: Store) {
       if (!/^onr_[A-Za-z0-9_-]{32}$/.test(token)) return undefined;
       return store.peek<ApiToken>('tokens', hashToken(token));
     },
-    forUser: (userId: string) => [...store.values<ApiToken>('tokens')].filter((t) => t.userId === userId),
+    forUser: ofUser,
     async revoke(userId: string, id: string): Promise<boolean> {
-      const t = [...store.values<ApiToken>('tokens')].find((x) => x.id === id && x.userId === userId);
+      const t = ofUser(userId).find((x) => x.id === id);
       if (!t) return false;
       await store.commit([{ c: 'tokens', k: t.hash, v: null }]);
       return true;
     },
+    /** Every token of the user, at once (password change, sign out everywhere, account deletion). */
+    revokeAll: (userId: string) => store.commit(ofUser(userId).map((t) => ({ c: 'tokens', k: t.hash, v: null }))),
   };
 }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../lib/store/store.ts';
+import type { Role, SessionUser } from '../lib/web/roles.ts';
 
-export const ROLES = ['learner', 'contributor', 'host', 'maintainer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../lib/web/roles.ts';
 
 export interface User {
   id: string;
@@ -11,11 +11,15 @@ export interface User {
   passwordHash: string;
   role: Role;
   createdAt: string;
-  /** Bumped to end every other session (password change, role change by an admin). */
+  /** Bumped to end every session of the user (password change, sign out everywhere, role change by an admin). */
   sessionVersion: number;
+  /** What the learner said they install (see content/profile.ts). */
+  profile?: { deployment?: string; platform?: string };
 }
 
 export const usernameKey = (username: string) => username.normalize('NFKC').toLowerCase();
+
+export const toSessionUser = (u: Pick<User, 'id' | 'username' | 'role'>): SessionUser => ({ id: u.id, username: u.username, role: u.role });
 
 export function createUsersRepository(store: Store) {
   return {
@@ -45,6 +49,7 @@ export function createUsersRepository(store: Store) {
     update(user: User): Promise<void> {
       return store.commit([{ c: 'users', k: user.id, v: user }]);
     },
+    remove: (id: string) => store.commit([{ c: 'users', k: id, v: null }]),
     all: () => [...store.values<User>('users')],
   };
 }

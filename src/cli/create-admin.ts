@@ -1,10 +1,10 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { hash } from '@node-rs/argon2';
 import { loadConfig } from '../config.ts';
 import { Password, Username } from '../auth/auth-schemas.ts';
 import { createUsersRepository } from '../auth/users-repository.ts';
 import { createAuthService } from '../auth/auth-service.ts';
+import { createTokensRepository } from '../auth/tokens-repository.ts';
 import { CliError, openStoreForCli, parseArgs, runCli } from '../admin/cli-store.ts';
 
 const USAGE = 'Usage: npm run create-admin -- --username NAME [--password PASSWORD]\n' +
@@ -46,22 +46,23 @@ export async function createAdmin(argv: string[], env: NodeJS.ProcessEnv = proce
   const store = await openStoreForCli(config);
   try {
     const users = createUsersRepository(store);
+    const auth = createAuthService({ store, users, tokens: createTokensRepository(store) });
     const existing = users.byUsername(username);
     if (existing) {
-      let passwordHash = existing.passwordHash;
+      // A new password ends every session and revokes every access token of the account.
       if (typeof given === 'string') {
         const pw = Password.safeParse(given);
         if (!pw.success) throw new CliError(`--password: ${pw.error.issues[0]!.message}`, 2);
-        passwordHash = await hash(pw.data);
+        await auth.setPasswordFromCli(existing.id, pw.data);
       }
-      await users.update({ ...existing, role: 'admin', passwordHash, sessionVersion: existing.sessionVersion + 1 });
-      console.log(`${existing.username} is now an admin${typeof given === 'string' ? ', with the new password' : ''}.`);
+      await auth.setRole(existing.id, 'admin');
+      console.log(`${existing.username} is now an admin${typeof given === 'string' ? ', with the new password (their sessions and access tokens were ended)' : ''}.`);
       return 0;
     }
     const raw = typeof given === 'string' ? given : await readPassword(stdin);
     const pw = Password.safeParse(raw);
     if (!pw.success) throw new CliError(`Password: ${pw.error.issues[0]!.message}`, 2);
-    const user = await createAuthService(users).signup(username, pw.data);
+    const user = await auth.signup(username, pw.data);
     await users.update({ ...user, role: 'admin' });
     console.log(`Created the admin account ${user.username}. Sign in at ${config.baseUrl}/login.`);
     return 0;

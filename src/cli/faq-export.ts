@@ -15,7 +15,8 @@ export async function exportFaqCli(argv: string[], env: NodeJS.ProcessEnv = proc
   const store = await openStoreForCli(config);
   let files: Map<string, string>;
   try {
-    files = exportFaq(createFaqRepository(store).all(), createPeople(createUsersRepository(store)));
+    const users = createUsersRepository(store);
+    files = exportFaq(createFaqRepository(store).all(), createPeople({ name: (id) => users.peek(id)?.username ?? 'a former member' }));
   } finally {
     await store.close();
   }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../config.ts';
 import { loadContent } from '../content/content-loader.ts';
-import { createUsersRepository } from '../auth/users-repository.ts';
+import { createCatalog } from '../workshops/catalog.ts';
 import { createFaqRepository } from '../faq/faq-repository.ts';
 import { createFaqService } from '../faq/faq-service.ts';
 import { createSearchService } from '../search/search-service.ts';
@@ -23,7 +23,8 @@ export async function importMboxCli(argv: string[], env: NodeJS.ProcessEnv = pro
   try {
     const content = { current: loadContent(config.contentDir) };
     const repo = createFaqRepository(store);
-    const faq = createFaqService({ repo, search: createSearchService({ content }), users: createUsersRepository(store), content });
+    // Drafts from an import have no author to promote.
+    const faq = createFaqService({ repo, search: createSearchService({ content }), accounts: { grantContributor: async () => {} }, catalog: createCatalog(content) });
     const result = await importMbox(raw, { exists: (key) => repo.byImportKey(key) !== undefined, createDraft: (d) => faq.createDraft(d) });
     console.log(
       `${result.created.length} draft${result.created.length === 1 ? '' : 's'} created in the review queue` +

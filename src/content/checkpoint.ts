@@ -17,6 +17,7 @@ export interface Checkpoint {
   expect: Pattern[];
   hints: { match: Pattern; unless?: Pattern; hint: string; hintHtml: string }[];
   success: string;
+  successHtml: string;
 }
 
 export interface CheckpointResult {
@@ -24,6 +25,8 @@ export interface CheckpointResult {
   message: string;
   hint?: string;
   hintHtml?: string;
+  /** The success text, rendered from the content's Markdown (only when passed). */
+  messageHtml?: string;
 }
 
 /** Patterns from step front matter run on RE2 (see lib/patterns.ts): linear in the paste, whatever they say. */
@@ -39,6 +42,7 @@ export function compileCheckpoint(spec: CheckpointSpec): Checkpoint {
       hintHtml: renderTrustedInline(h.hint),
     })),
     success: spec.success ?? 'That output looks right.',
+    successHtml: renderTrustedInline(spec.success ?? 'That output looks right.'),
   };
 }
 
@@ -59,7 +63,7 @@ export function checkOutput(checkpoint: Checkpoint, output: string): CheckpointR
     if (match.test(bytes) && !unless?.test(bytes)) return { passed: false, message: 'The output shows a known problem:', hint, hintHtml };
   }
   const missing = checkpoint.expect.filter((re) => !re.test(bytes));
-  if (missing.length === 0) return { passed: true, message: checkpoint.success };
+  if (missing.length === 0) return { passed: true, message: checkpoint.success, messageHtml: checkpoint.successHtml };
   return {
     passed: false,
     message:

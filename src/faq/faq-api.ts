@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { currentUser, requireRole, requireUser } from '../auth/roles.ts';
+import { currentUser, requireRole, requireUser } from '../lib/web/roles.ts';
 import { notFound } from '../lib/errors.ts';
 import { isSlug, parse } from '../lib/validate.ts';
 import type { SearchFilters } from '../search/search-service.ts';
@@ -61,17 +61,11 @@ export function faqApi(deps: FaqRouteDeps & { review: ReviewService }): Router {
     });
   });
 
-  const entryFor = (req: Request) => {
-    const e = isSlug(req.params.id) ? repo.get(req.params.id as string) : undefined;
-    if (!e || !faq.canView(currentUser(req), e)) throw notFound('There is no FAQ entry with this id.');
-    return e;
-  };
+  const entryFor = (req: Request) => faq.visible(currentUser(req), req.params.id);
 
   r.get('/faq/:id', (req, res) => {
-    if (!isSlug(req.params.id)) throw notFound('There is no FAQ entry with this id.');
-    const { entry, mergedFrom } = faq.resolve(req.params.id);
-    if (mergedFrom) return res.redirect(301, `/api/faq/${entry.id}`);
-    if (!faq.canView(currentUser(req), entry)) throw notFound('There is no FAQ entry with this id.');
+    const { entry, movedTo } = faq.readable(currentUser(req), req.params.id);
+    if (movedTo) return res.redirect(301, `/api/faq/${movedTo}`);
     res.json(publicEntry(entry, people, faq.votes(entry.id)));
   });
 

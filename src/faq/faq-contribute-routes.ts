@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { currentUser, hasRole, requireUser } from '../auth/roles.ts';
+import { flash } from '../lib/web/flash.ts';
+import { currentUser, hasRole, requireUser } from '../lib/web/roles.ts';
 import { forbidden, notFound } from '../lib/errors.ts';
 import { isSlug, parse } from '../lib/validate.ts';
 import { PHASES } from '../content/content-schemas.ts';
@@ -11,7 +12,7 @@ import type { FaqEntry } from './faq-types.ts';
 
 /** Contributing: the form (with a preview that works without JavaScript), my entries, edit and resubmit. */
 export function contributeRoutes(deps: FaqRouteDeps): Router {
-  const { faq, repo, search, people, content, limits } = deps;
+  const { faq, repo, search, people, catalog, limits } = deps;
   const r = Router();
 
   const similarTo = (v: FormValues, except?: string) => {
@@ -34,7 +35,7 @@ export function contributeRoutes(deps: FaqRouteDeps): Router {
 
   r.get('/faq/new', requireUser, (req, res) => {
     const q = req.query as Record<string, unknown>;
-    const workshop = isSlug(q.workshop) ? content.current.workshops.get(q.workshop) : undefined;
+    const workshop = catalog.findWorkshop(q.workshop);
     const step = workshop && isSlug(q.step) ? workshop.stepById.get(q.step) : undefined;
     const phase = PHASES.find((p) => p === q.phase) ?? step?.phase ?? '';
     const values = blankValues({
@@ -56,7 +57,7 @@ export function contributeRoutes(deps: FaqRouteDeps): Router {
     try {
       const input = parse(EntryInput, formToInput(req.body ?? {}));
       const entry = await faq.submit(user, input);
-      req.session.flash = `Thank you! "${entry.title}" is waiting for review. You will see maintainers' comments here.`;
+      flash(res, `Thank you! "${entry.title}" is waiting for review. You will see maintainers' comments here.`);
       res.redirect(303, '/faq/mine');
     } catch (err) {
       renderForm(res, 422, { mode: 'new', values, errors: validationErrors(err), similar: similarTo(values), becomesContributor });
@@ -79,9 +80,8 @@ export function contributeRoutes(deps: FaqRouteDeps): Router {
   });
 
   function editable(req: Request, id: unknown): FaqEntry {
-    const entry = isSlug(id) ? repo.get(id) : undefined;
     const user = currentUser(req);
-    if (!entry || !faq.canView(user, entry)) throw notFound('There is no FAQ entry at this address.');
+    const entry = faq.visible(user, id);
     if (!faq.canAuthorEdit(user, entry)) throw forbidden('Only the authors can edit this entry, while it is in review or waiting for changes.');
     return entry;
   }
@@ -104,7 +104,7 @@ export function contributeRoutes(deps: FaqRouteDeps): Router {
     try {
       const input = parse(AuthorEdit, formToInput(req.body ?? {}));
       await faq.resubmit(currentUser(req)!, entry.id, input, input.note);
-      req.session.flash = `"${input.title}" was resubmitted for review.`;
+      flash(res, `"${input.title}" was resubmitted for review.`);
       res.redirect(303, '/faq/mine');
     } catch (err) {
       renderForm(res, 422, { mode: 'author-edit', entry, values, errors: validationErrors(err) });

@@ -1,7 +1,10 @@
 import { Router, type RequestHandler } from 'express';
-import type { FeatureContext, Services } from '../app.ts';
-import type { Feature } from '../lib/feature.ts';
-import { requireRole } from '../auth/roles.ts';
+import type { AppContext, Feature } from '../lib/feature.ts';
+import type { Store } from '../lib/store/store.ts';
+import { requireRole } from '../lib/web/roles.ts';
+import type { AccountsPort } from '../auth/auth-port.ts';
+import type { ProgressPort } from '../progress/progress-port.ts';
+import type { Catalog } from '../workshops/workshops-port.ts';
 import { createSearchService } from '../search/search-service.ts';
 import { createSearchMissesRepository } from '../search/search-misses-repository.ts';
 import { createFaqRepository } from './faq-repository.ts';
@@ -15,59 +18,64 @@ import { contributeRoutes } from './faq-contribute-routes.ts';
 import { reviewRoutes } from './faq-review-routes.ts';
 import { faqApi } from './faq-api.ts';
 import { createInsights } from './faq-insights.ts';
-import { createInsightsRepository } from './faq-insights-repository.ts';
 import type { FaqPort } from './faq-port.ts';
+
+export interface FaqDeps extends AppContext {
+  store: Store;
+  catalog: Catalog;
+  accounts: AccountsPort;
+  progress: Pick<ProgressPort, 'funnels'>;
+}
 
 /**
  * The troubleshooting FAQ: search and paste-your-error, contributions, review and insights. Plugs
- * "I'm stuck" into the step page.
+ * "I'm stuck" into the step page, and offers other features matching and drafts (its port).
  */
-export function faqFeature(services: Services, ctx: FeatureContext): Feature {
-  const repo = createFaqRepository(services.store);
-  const misses = createSearchMissesRepository(services.store);
-  const search = createSearchService({ content: services.content, misses, log: ctx.log });
-  const faq = createFaqService({ repo, search, users: services.users, content: services.content });
+export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
+  const { catalog, accounts } = deps;
+  const repo = createFaqRepository(deps.store);
+  const misses = createSearchMissesRepository(deps.store);
+  const content = { get current() { return catalog.content; } };
+  const search = createSearchService({ content, misses, log: deps.log });
+  const faq = createFaqService({ repo, search, accounts, catalog });
   const review = createReviewService({ repo, search, faq });
-  const people = createPeople(services.users);
-  const insights = createInsights({ repo, misses, progress: createInsightsRepository(services.store), content: services.content });
-  const deps = { faq, repo, search, review, people, content: services.content, limits: ctx.limits };
+  const people = createPeople(accounts);
+  const insights = createInsights({ repo, misses, funnels: () => deps.progress.funnels(), content });
+  const routeDeps = { faq, repo, search, review, people, catalog, limits: deps.limits };
 
   const port: FaqPort = {
     matchLog: (text, limit = 5) => search.matchLog(text, limit).map((r) => ({ id: r.ref, title: r.title })),
     whenIndexed: () => search.whenLoaded(),
-    createDraft: async (input) => {
-      const entry = await faq.createDraft(input);
-      return { id: entry.id };
-    },
+    createDraft: async (input) => ({ id: (await faq.createDraft(input)).id }),
   };
-  services.faq = port;
-  services.stepDecorators.push(stuckDecorator(repo, search));
 
   // FAQ pages and the API answer once the start-up indexing is done (a page or two, right after start).
   const searchLoaded: RequestHandler = (_req, _res, next) => (search.loaded ? next() : void search.whenLoaded().then(() => next(), next));
-  const router = Router();
-  router.use(['/faq', '/review', '/insights'], searchLoaded);
-  router.use(contributeRoutes(deps));
-  router.use(faqRoutes(deps));
-  router.use(reviewRoutes(deps));
-  router.get('/insights', requireRole('maintainer'), (_req, res) => {
-    res.render('faq/insights', { title: 'Insights', ...insights.compute() });
+  const pages = Router();
+  pages.use(['/faq', '/review', '/insights'], searchLoaded);
+  pages.use(contributeRoutes(routeDeps));
+  pages.use(faqRoutes(routeDeps));
+  pages.use(reviewRoutes(routeDeps));
+  pages.get('/insights', requireRole('maintainer'), async (_req, res) => {
+    res.render('faq/insights', { title: 'Insights', ...(await insights.compute()) });
   });
 
   return {
-    router,
-    api: Router().use('/faq', searchLoaded).use(faqApi(deps)),
+    pages,
+    api: Router().use('/faq', searchLoaded).use(faqApi(routeDeps)),
+    stepDecorators: [stuckDecorator(repo, search)],
+    port,
     async start() {
-      const loaded = await loadSeedOnce(repo, ctx.config.seedDir, ctx.log);
-      if (loaded > 0) ctx.log(`faq: loaded ${loaded} seed entries`);
+      const loaded = await loadSeedOnce(repo, deps.config.seedDir, deps.log);
+      if (loaded > 0) deps.log(`faq: loaded ${loaded} seed entries`);
       const ids = repo.summaries().filter((e) => e.status === 'approved').map((e) => e.id);
       search
         .loadEntries(ids, (id) => {
           const entry = repo.get(id);
           return entry?.status === 'approved' ? entry : undefined;
         })
-        .then(() => ctx.log(`faq: search index ready (${ids.length} entries)`))
-        .catch((err: Error) => ctx.log(`faq: indexing failed: ${err.message}`));
+        .then(() => deps.log(`faq: search index ready (${ids.length} entries)`))
+        .catch((err: Error) => deps.log(`faq: indexing failed: ${err.message}`));
     },
   };
 }

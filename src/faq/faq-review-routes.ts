@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { currentUser, requireRole } from '../auth/roles.ts';
+import { flash } from '../lib/web/flash.ts';
+import { currentUser, requireRole } from '../lib/web/roles.ts';
 import { notFound } from '../lib/errors.ts';
 import { isSlug, parse } from '../lib/validate.ts';
 import type { ReviewService } from './faq-review-service.ts';
@@ -58,7 +59,7 @@ export function reviewRoutes(deps: FaqRouteDeps & { review: ReviewService }): Ro
   async function act(req: Request, res: Response, run: () => Promise<string>): Promise<void> {
     const e = entryOf(req.params.id);
     try {
-      req.session.flash = await run();
+      flash(res, await run());
       res.redirect(303, `/review/${e.id}`);
     } catch (err) {
       const body = (req.body ?? {}) as Record<string, unknown>;
@@ -102,7 +103,7 @@ export function reviewRoutes(deps: FaqRouteDeps & { review: ReviewService }): Ro
     try {
       const input = parse(MaintainerInput, formToInput(req.body ?? {}));
       await review.edit(currentUser(req)!, e.id, input);
-      req.session.flash = 'Saved as a new revision.';
+      flash(res, 'Saved as a new revision.');
       res.redirect(303, `/review/${e.id}`);
     } catch (err) {
       renderForm(res, 422, { mode: 'maintainer-edit', entry: e, values, errors: validationErrors(err) });

@@ -1,4 +1,4 @@
-import type { SessionUser } from '../auth/passport.ts';
+import type { SessionUser } from '../lib/web/roles.ts';
 import { conflict, invalid } from '../lib/errors.ts';
 import { compileSignature } from '../search/signature.ts';
 import type { SearchService } from '../search/search-service.ts';
@@ -54,15 +54,13 @@ export function createReviewService(deps: { repo: FaqRepository; search: SearchS
     /** A maintainer's edit: a revision with a note; the status does not change. */
     async edit(by: SessionUser, id: string, input: MaintainerInput): Promise<FaqEntry> {
       const before = unmerged(id);
-      const bad = input.signatures.findIndex((s) => {
+      input.signatures.forEach((s, i) => {
         try {
           compileSignature(s);
-          return false;
-        } catch {
-          return true;
+        } catch (err) {
+          throw invalid('Some fields need attention.', { signatures: `Pattern ${i + 1}: ${(err as Error).message}` });
         }
       });
-      if (bad >= 0) throw invalid('Some fields need attention.', { signatures: `Pattern ${bad + 1} is not a safe regular expression (or longer than 300 characters).` });
       const fields = faq.fieldsFrom(input, input.signatures, before);
       const html = await renderFields(fields, before);
       const current = faq.get(id);
@@ -90,7 +88,7 @@ export function createReviewService(deps: { repo: FaqRepository; search: SearchS
       };
       const grown = withRevision(survivor, fields, { causeHtml: survivor.causeHtml, fixHtml: survivor.fixHtml }, by.id, `Merged ${dup.id} into this entry`);
       const kept = { ...grown, authors: union(survivor.authors, dup.authors, 50) };
-      const gone = { ...review(dup, by.id, 'merge', comment || `Merged into ${into}`), status: 'retired' as const, mergedInto: into };
+      const gone = { ...review(dup, by.id, 'merge', comment || `Merged into ${into}`), status: 'retired' as const, mergedInto: into, mergedFromStatus: dup.status };
       await save(review(kept, by.id, 'merge', `Absorbed ${dup.id}`), gone);
       return gone;
     },

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from 'express';
-import type { Content } from '../content/content-loader.ts';
+import { flash } from '../lib/web/flash.ts';
+import type { Catalog } from '../workshops/workshops-port.ts';
 import { DEPLOYMENTS, PHASES } from '../content/content-schemas.ts';
-import { currentUser, hasRole, requireUser } from '../auth/roles.ts';
+import { currentUser, hasRole, requireUser } from '../lib/web/roles.ts';
 import type { RateLimits } from '../lib/rate-limits.ts';
 import { notFound } from '../lib/errors.ts';
 import { isSlug } from '../lib/validate.ts';
@@ -19,7 +20,7 @@ export interface FaqRouteDeps {
   repo: FaqRepository;
   search: SearchService;
   people: People;
-  content: { current: Content };
+  catalog: Catalog;
   limits: RateLimits;
 }
 
@@ -27,7 +28,7 @@ const BROWSE_MAX = 60;
 
 /** Reading the FAQ: search (typed or pasted), entries, votes, revision history. */
 export function faqRoutes(deps: FaqRouteDeps): Router {
-  const { faq, repo, search, people, content, limits } = deps;
+  const { faq, repo, search, people, catalog, limits } = deps;
   const r = Router();
 
   function browse(filters: ReturnType<typeof searchParams>['filters']) {
@@ -45,9 +46,8 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
     const { q, filters } = searchParams(raw);
     const outcome = q.trim() ? search.search(q, filters, { limit: 25, recordMiss: true }) : undefined;
     const all = outcome ? [] : browse(filters);
-    const back = isSlug(raw.workshop) && typeof raw.step === 'string' && isSlug(raw.step)
-      ? content.current.workshops.get(raw.workshop)?.stepById.get(raw.step) && { url: `/workshops/${raw.workshop}/steps/${raw.step}`, title: content.current.workshops.get(raw.workshop)!.stepById.get(raw.step)!.title }
-      : undefined;
+    const from = catalog.findStep(raw.workshop, raw.step);
+    const back = from && { url: `/workshops/${from.workshop.slug}/steps/${from.step.id}`, title: from.step.title };
     res.render('faq/search', {
       title: 'Troubleshooting',
       q,
@@ -68,24 +68,16 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
 
   const linkedSteps = (e: FaqEntry) =>
     e.steps.flatMap((ref) => {
-      const [w, s] = ref.split('/') as [string, string];
-      const workshop = content.current.workshops.get(w);
-      const step = workshop?.stepById.get(s);
-      return step ? [{ url: `/workshops/${w}/steps/${s}`, title: step.title, workshop: workshop!.title }] : [];
+      const found = catalog.stepRef(ref);
+      return found ? [{ url: `/workshops/${found.workshop.slug}/steps/${found.step.id}`, title: found.step.title, workshop: found.workshop.title }] : [];
     });
 
-  function visible(req: Request, id: unknown): FaqEntry {
-    const entry = isSlug(id) ? repo.get(id) : undefined;
-    if (!entry || !faq.canView(currentUser(req), entry)) throw notFound('There is no FAQ entry at this address.');
-    return entry;
-  }
+  const visible = (req: Request, id: unknown): FaqEntry => faq.visible(currentUser(req), id);
 
   r.get('/faq/:id', (req, res) => {
-    if (!isSlug(req.params.id)) throw notFound('There is no FAQ entry at this address.');
-    const { entry, mergedFrom } = faq.resolve(req.params.id);
-    if (mergedFrom) return res.redirect(301, `/faq/${entry.id}`);
     const user = currentUser(req);
-    if (!faq.canView(user, entry)) throw notFound('There is no FAQ entry at this address.');
+    const { entry, movedTo } = faq.readable(user, req.params.id);
+    if (movedTo) return res.redirect(301, `/faq/${movedTo}`);
     const staff = hasRole(user, 'maintainer');
     res.render('faq/entry', {
       title: entry.title,
@@ -105,7 +97,7 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
     const entry = visible(req, req.params.id);
     const helpful = req.body?.helpful === '1' || req.body?.helpful === 'true';
     await faq.vote(currentUser(req)!, entry.id, helpful);
-    req.session.flash = helpful ? 'Thanks: glad it helped.' : 'Thanks: your vote tells maintainers this entry needs work.';
+    flash(res, helpful ? 'Thanks: glad it helped.' : 'Thanks: your vote tells maintainers this entry needs work.');
     res.redirect(303, `/faq/${entry.id}#votes`);
   });
 

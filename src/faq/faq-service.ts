@@ -1,8 +1,9 @@
-import type { Content } from '../content/content-loader.ts';
-import type { UsersRepository } from '../auth/users-repository.ts';
-import { hasRole } from '../auth/roles.ts';
-import type { SessionUser } from '../auth/passport.ts';
+import type { AccountsPort } from '../auth/auth-port.ts';
+import type { Catalog } from '../workshops/workshops-port.ts';
+import { hasRole } from '../lib/web/roles.ts';
+import type { SessionUser } from '../lib/web/roles.ts';
 import { forbidden, notFound, conflict } from '../lib/errors.ts';
+import { isSlug } from '../lib/validate.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { FaqRepository } from './faq-repository.ts';
 import type { DraftInput } from './faq-port.ts';
@@ -14,18 +15,14 @@ import { AUTHOR_EDITABLE, type EntryFields, type FaqEntry } from './faq-types.ts
 export interface FaqDeps {
   repo: FaqRepository;
   search: SearchService;
-  users: UsersRepository;
-  content: { current: Content };
+  accounts: Pick<AccountsPort, 'grantContributor'>;
+  catalog: Catalog;
 }
 
 /** What contributors and readers do: submit, edit and resubmit, vote, read. */
-export function createFaqService({ repo, search, users, content }: FaqDeps) {
+export function createFaqService({ repo, search, accounts, catalog }: FaqDeps) {
   /** Step references are kept only when the step exists in the loaded content. */
-  const knownSteps = (steps: string[]) =>
-    steps.filter((ref) => {
-      const [w, s] = ref.split('/') as [string, string];
-      return content.current.workshops.get(w)?.stepById.has(s) ?? false;
-    });
+  const knownSteps = (steps: string[]) => steps.filter((ref) => catalog.stepRef(ref) !== undefined);
 
   /** `before` keeps what the form cannot show: sources that are not links (an imported thread's id). */
   function fieldsFrom(input: EntryInput, signatures: string[] = [], before?: FaqEntry): EntryFields {
@@ -49,10 +46,7 @@ export function createFaqService({ repo, search, users, content }: FaqDeps) {
    * Submitting is how a learner becomes a contributor: the first accepted submission grants the
    * contributor role (never more), and the session stays valid because nothing was taken away.
    */
-  async function grantContributor(userId: string): Promise<void> {
-    const user = users.byId(userId);
-    if (user && user.role === 'learner') await users.update({ ...user, role: 'contributor' });
-  }
+  const grantContributor = (userId: string) => accounts.grantContributor(userId);
 
   function get(id: string): FaqEntry {
     const entry = repo.get(id);
@@ -61,22 +55,46 @@ export function createFaqService({ repo, search, users, content }: FaqDeps) {
   }
 
   const isAuthor = (user: SessionUser | undefined, e: FaqEntry) => !!user && e.authors.includes(user.id);
+  /** Approved entries are public; anything else only for its authors and maintainers. */
+  const canView = (user: SessionUser | undefined, e: FaqEntry) => e.status === 'approved' || isAuthor(user, e) || hasRole(user, 'maintainer');
+  const NOT_FOUND = 'There is no FAQ entry at this address.';
 
   return {
     fieldsFrom,
     get,
-    /** Follows merges to the surviving entry (a few hops at most). */
-    resolve(id: string): { entry: FaqEntry; mergedFrom?: string } {
-      let entry = get(id);
-      for (let hops = 0; entry.mergedInto && hops < 10; hops++) {
-        const next = repo.get(entry.mergedInto);
-        if (!next) break;
-        entry = next;
-      }
-      return entry.id === id ? { entry } : { entry, mergedFrom: id };
+    canView,
+    /**
+     * The one visibility check: the entry the user may read at this id, or a 404 that looks the same
+     * whether the entry is missing or not theirs to see.
+     */
+    visible(user: SessionUser | undefined, id: unknown): FaqEntry {
+      const entry = isSlug(id) ? repo.get(id) : undefined;
+      if (!entry || !canView(user, entry)) throw notFound(NOT_FOUND);
+      return entry;
     },
-    /** Approved entries are public; anything else only for its authors and maintainers. */
-    canView: (user: SessionUser | undefined, e: FaqEntry) => e.status === 'approved' || isAuthor(user, e) || hasRole(user, 'maintainer'),
+    /**
+     * What an entry's public address shows: the entry, or the survivor it was merged into. A merged
+     * entry leads on only for those who could read it before the merge (it was public, or theirs), so
+     * its address tells a stranger nothing about drafts.
+     */
+    readable(user: SessionUser | undefined, id: unknown): { entry: FaqEntry; movedTo?: string } {
+      const entry = isSlug(id) ? repo.get(id) : undefined;
+      if (!entry) throw notFound(NOT_FOUND);
+      if (!entry.mergedInto) {
+        if (!canView(user, entry)) throw notFound(NOT_FOUND);
+        return { entry };
+      }
+      const wasPublic = entry.mergedFromStatus === 'approved';
+      if (!wasPublic && !isAuthor(user, entry) && !hasRole(user, 'maintainer')) throw notFound(NOT_FOUND);
+      let survivor = entry;
+      for (let hops = 0; survivor.mergedInto && hops < 10; hops++) {
+        const next = repo.get(survivor.mergedInto);
+        if (!next) break;
+        survivor = next;
+      }
+      if (survivor === entry || !canView(user, survivor)) throw notFound(NOT_FOUND);
+      return { entry: survivor, movedTo: survivor.id };
+    },
     canAuthorEdit: (user: SessionUser | undefined, e: FaqEntry) => isAuthor(user, e) && AUTHOR_EDITABLE.includes(e.status),
     isAuthor,
 

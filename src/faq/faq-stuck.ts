@@ -1,4 +1,4 @@
-import type { StepDecorator } from '../app.ts';
+import type { StepDecorator } from '../lib/feature.ts';
 import type { Step, Workshop } from '../content/content-loader.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { FaqRepository } from './faq-repository.ts';
@@ -47,9 +47,9 @@ export function stuckDecorator(repo: FaqRepository, search: SearchService): Step
     return panel;
   }
 
-  return (_req, { workshop, step, checkpointOutput, checkpointPassed }) => {
-    const failed = checkpointPassed === false && !!checkpointOutput?.trim();
-    const matches = failed ? search.matchLog(checkpointOutput!, 5).map((r) => ({ id: r.ref, title: r.title })) : [];
+  return (_req, { workshop, step, checkpoint }) => {
+    const failed = checkpoint?.passed === false && !!checkpoint.output.trim();
+    const matches = failed ? search.matchLog(checkpoint.output, 5).map((r) => ({ id: r.ref, title: r.title })) : [];
     return {
       stuck: panelFor(workshop, step),
       matches,

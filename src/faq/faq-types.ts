@@ -54,6 +54,8 @@ export interface FaqEntry extends EntryFields {
   revisions: Revision[];
   reviews: Review[];
   mergedInto?: string;
+  /** The status a merged entry had when it was merged: its address leads on only if that was public. */
+  mergedFromStatus?: FaqStatus;
   /** Where a proposed draft came from, shown to reviewers ("Mailing list", "Live session …"). */
   origin?: string;
   /** Idempotency key of an import (e.g. `mbox:<root message-id>`). */

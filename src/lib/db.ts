@@ -10,6 +10,8 @@ export const STORE_OPTIONS: StoreOptions = {
     sessions: { shards: 8 },
     tokens: { shards: 2 },
     progress: { shards: 32 },
+    checkpointAttempts: { shards: 16 },
+    passwordResets: { shards: 1 },
     faq: { shards: 8 },
     faqVotes: { shards: 4 },
     searchMisses: { shards: 1 },

@@ -1,11 +1,38 @@
-import type { Router } from 'express';
+import type { Request, RequestHandler, Router } from 'express';
+import type { Config } from '../config.ts';
+import type { Step, Workshop } from '../content/content-loader.ts';
+import type { RateLimits } from './rate-limits.ts';
 
-/** A feature plugs its pages and API into the app and may run work at start and stop. */
+export type Log = (msg: string) => void;
+
+/** What the app gives every feature: read once, never changed. */
+export interface AppContext {
+  config: Readonly<Config>;
+  limits: RateLimits;
+  log: Log;
+}
+
+/** A step page being rendered: features add their parts to it (the "I'm stuck" panel, the live-session bar). */
+export interface StepView {
+  workshop: Workshop;
+  step: Step;
+  /** The output of a checkpoint attempt the page shows, and its verdict. */
+  checkpoint?: { output: string; passed: boolean };
+}
+
+export type StepDecorator = (req: Request, view: StepView) => Record<string, unknown>;
+
+/**
+ * What a feature offers the app: its pages (mounted at the root), its JSON API (under /api), parts of
+ * the step page, and work at start and stop. What it offers other features are its ports, returned
+ * beside this and passed to them by the app (src/app.ts), which wires features in order.
+ */
 export interface Feature {
-  /** Pages, mounted at the root. */
-  router?: Router;
-  /** JSON API, mounted under /api. */
+  pages?: Router;
   api?: Router;
+  /** Middleware every request passes before any feature's routes (request authentication). */
+  before?: RequestHandler[];
+  stepDecorators?: StepDecorator[];
   start?: () => Promise<void>;
   stop?: () => void;
 }

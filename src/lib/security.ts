@@ -1,6 +1,5 @@
 import helmet from 'helmet';
 import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
-import { csrfSync } from 'csrf-sync';
 import { AppError, badRequest, forbidden } from './errors.ts';
 
 /**
@@ -60,12 +59,6 @@ export function personalCaching(req: Request, res: Response, next: NextFunction)
   next();
 }
 
-/** Set on requests authenticated by a bearer token: they carry no cookie, so no session or CSRF. */
-export const viaToken = (req: Request) => (req as { viaToken?: boolean }).viaToken === true;
-export const markViaToken = (req: Request) => {
-  (req as { viaToken?: boolean }).viaToken = true;
-};
-
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -111,26 +104,4 @@ export function requireParsedBody(req: Request, _res: Response, next: NextFuncti
     return next();
   }
   next(new AppError(415, 'unsupported_media_type', 'Send JSON (application/json) or a form.'));
-}
-
-const CREDENTIAL_ENDPOINTS = new Set(['/api/users', '/api/tokens']);
-
-export function createCsrf() {
-  return csrfSync({
-    // 256 random bits (the default 1,024 adds nothing but bytes to escape and send in every form).
-    size: 32,
-    getTokenFromRequest: (req) => {
-      const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
-      if (typeof fromBody === 'string') return fromBody;
-      const header = req.headers['x-csrf-token'];
-      return typeof header === 'string' ? header : undefined;
-    },
-    // Requests authenticated by a bearer token carry no cookie, so there is nothing to forge.
-    // Sign-up and token creation by script send credentials, not cookies, as JSON (which a cross-site
-    // form cannot send without a CORS preflight); they are exempt too.
-    skipCsrfProtection: (req) =>
-      viaToken(req) ||
-      (req.method === 'POST' && CREDENTIAL_ENDPOINTS.has(req.path) && req.is('application/json') === 'application/json'),
-    errorConfig: { statusCode: 403, message: 'The form expired or did not come from this site. Reload the page and try again.', code: 'csrf_invalid' },
-  });
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../lib/store/store.ts';
+import type { Op, Store } from '../lib/store/store.ts';
 
 export interface StepRecord {
   done: boolean;
@@ -17,8 +17,19 @@ export interface WorkshopProgress {
   updatedAt: string;
 }
 
+/** The latest checkpoint attempt on a step: the page that shows its verdict has an address. */
+export interface CheckpointAttempt {
+  n: number;
+  output: string;
+  passed: boolean;
+  at: string;
+  /** The paste was longer than the cap and only its end was kept. */
+  truncated?: boolean;
+}
+
 /** Progress is one record per learner and workshop, so a write touches one small record. */
 const key = (learnerId: string, workshop: string) => `${learnerId}~${workshop}`;
+const attemptKey = (learnerId: string, workshop: string, step: string) => `${learnerId}~${workshop}~${step}`;
 
 export function createProgressRepository(store: Store) {
   return {
@@ -26,7 +37,12 @@ export function createProgressRepository(store: Store) {
     get: (learnerId: string, workshop: string) => store.get<WorkshopProgress>('progress', key(learnerId, workshop)),
     /** The shared, frozen record, for reading. */
     peek: (learnerId: string, workshop: string) => store.peek<WorkshopProgress>('progress', key(learnerId, workshop)),
-    save: (p: WorkshopProgress) => store.commit([{ c: 'progress', k: key(p.learnerId, p.workshop), v: p }]),
+    save: (p: WorkshopProgress, attempt?: { step: string; value: CheckpointAttempt }) => {
+      const ops: Op[] = [{ c: 'progress', k: key(p.learnerId, p.workshop), v: p }];
+      if (attempt) ops.push({ c: 'checkpointAttempts', k: attemptKey(p.learnerId, p.workshop, attempt.step), v: attempt.value });
+      return store.commit(ops);
+    },
+    attempt: (learnerId: string, workshop: string, step: string) => store.peek<CheckpointAttempt>('checkpointAttempts', attemptKey(learnerId, workshop, step)),
     /** Writes the merged records and removes the old owner's in one batch. */
     move(records: WorkshopProgress[], fromLearnerId: string): Promise<void> {
       return store.commit(
@@ -36,6 +52,14 @@ export function createProgressRepository(store: Store) {
         ]),
       );
     },
+    /** Every record of a learner (an account being deleted). */
+    remove(learnerId: string, workshops: string[]): Promise<void> {
+      const ops: Op[] = [];
+      for (const w of workshops) if (store.peek('progress', key(learnerId, w))) ops.push({ c: 'progress', k: key(learnerId, w), v: null });
+      return store.commit(ops);
+    },
+    /** All records, one at a time (for the funnels, computed in slices). */
+    values: () => store.values<WorkshopProgress>('progress'),
   };
 }
 

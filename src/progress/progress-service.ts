@@ -1,32 +1,20 @@
-import type { Workshop, Step } from '../content/content-loader.ts';
-import { checkOutput, type CheckpointResult } from '../content/checkpoint.ts';
-import { notFound } from '../lib/errors.ts';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { checkOutput, CHECKPOINT_INPUT_MAX, type CheckpointResult } from '../content/checkpoint.ts';
+import type { Workshop } from '../content/content-loader.ts';
 import type { DeepReadonly } from '../lib/store/store.ts';
-import type { ProgressRepository, StepRecord, WorkshopProgress } from './progress-repository.ts';
+import { notFound } from '../lib/errors.ts';
+import type { Catalog } from '../workshops/workshops-port.ts';
+import type { CheckpointAttempt, ProgressRepository, WorkshopProgress } from './progress-repository.ts';
+import type { Funnel, ProgressEvent, ProgressListener, ProgressSummary } from './progress-port.ts';
 
-export interface ProgressSummary {
-  workshop: string;
-  done: number;
-  total: number;
-  percent: number;
-  /** The step to resume at: the last visited unfinished step, else the first unfinished one. */
-  resumeStep: string;
-  startedAt?: string;
-  updatedAt?: string;
-  steps: Readonly<Record<string, Readonly<StepRecord>>>;
-}
+const STALLED_MS = 7 * 24 * 60 * 60 * 1000;
+const FUNNEL_TTL_MS = 60_000;
+/** Records counted between two turns of the event loop while funnels are computed (a few ms of work). */
+const FUNNEL_SLICE = 2000;
 
-export type ProgressListener = (event: { learnerId: string; workshop: string; step: string; kind: 'done' | 'undone' | 'checkpoint' | 'visit'; passed?: boolean }) => void;
-
-export function createProgressService(repo: ProgressRepository, workshops: () => Map<string, Workshop>) {
+export function createProgressService(repo: ProgressRepository, catalog: Catalog) {
   const listeners: ProgressListener[] = [];
-
-  function stepOf(slug: string, stepId: string): { workshop: Workshop; step: Step } {
-    const workshop = workshops().get(slug);
-    const step = workshop?.stepById.get(stepId);
-    if (!workshop || !step) throw notFound('No such workshop step.');
-    return { workshop, step };
-  }
+  let funnelCache: { at: number; value: Promise<Funnel[]> } | undefined;
 
   function blank(learnerId: string, workshop: string): WorkshopProgress {
     const now = new Date().toISOString();
@@ -50,8 +38,29 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
     };
   }
 
-  function emit(e: Parameters<ProgressListener>[0]) {
+  function emit(e: ProgressEvent) {
     for (const l of listeners) l(e);
+  }
+
+  async function computeFunnels(now: number): Promise<Funnel[]> {
+    const workshops = catalog.workshops();
+    const funnels = new Map([...workshops.values()].map((w) => [w.slug, { workshop: w, started: 0, steps: w.steps.map((s) => ({ id: s.id, title: s.title, done: 0, here: 0, stalled: 0 })) }]));
+    let n = 0;
+    for (const p of repo.values()) {
+      if (++n % FUNNEL_SLICE === 0) await yieldToLoop();
+      const f = funnels.get(p.workshop);
+      if (!f) continue;
+      f.started += 1;
+      const open = f.workshop.steps.findIndex((s) => !p.steps[s.id]?.done);
+      f.workshop.steps.forEach((s, i) => {
+        if (p.steps[s.id]?.done) f.steps[i]!.done += 1;
+      });
+      if (open >= 0) {
+        f.steps[open]!.here += 1;
+        if (now - Date.parse(p.updatedAt) > STALLED_MS) f.steps[open]!.stalled += 1;
+      }
+    }
+    return [...funnels.values()].map((f) => ({ slug: f.workshop.slug, title: f.workshop.title, started: f.started, steps: f.steps }));
   }
 
   return {
@@ -60,14 +69,13 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
     },
 
     summary(learnerId: string | undefined, slug: string): ProgressSummary {
-      const workshop = workshops().get(slug);
-      if (!workshop) throw notFound('No such workshop.');
+      const workshop = catalog.workshop(slug);
       return summarize(workshop, learnerId ? repo.peek(learnerId, slug) : undefined);
     },
 
     all(learnerId: string | undefined): ProgressSummary[] {
       if (!learnerId) return [];
-      return [...workshops().values()]
+      return [...catalog.workshops().values()]
         .map((w) => ({ w, p: repo.peek(learnerId, w.slug) }))
         .filter(({ p }) => p !== undefined)
         .map(({ w, p }) => summarize(w, p));
@@ -75,7 +83,7 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
 
     /** Remembers where the learner is, so "Resume" brings them back; written only when it changes. */
     async visit(learnerId: string, slug: string, stepId: string): Promise<void> {
-      stepOf(slug, stepId);
+      catalog.step(slug, stepId);
       if (repo.peek(learnerId, slug)?.lastStep === stepId) return;
       const p = repo.get(learnerId, slug);
       if (!p) return;
@@ -84,7 +92,7 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
     },
 
     async setDone(learnerId: string, slug: string, stepId: string, done: boolean): Promise<ProgressSummary> {
-      const { workshop } = stepOf(slug, stepId);
+      const { workshop } = catalog.step(slug, stepId);
       const now = new Date().toISOString();
       const p = repo.get(learnerId, slug) ?? blank(learnerId, slug);
       const prev = p.steps[stepId];
@@ -96,30 +104,49 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
       return summarize(workshop, p);
     },
 
-    async checkpoint(learnerId: string, slug: string, stepId: string, output: string): Promise<CheckpointResult> {
-      const { step } = stepOf(slug, stepId);
+    /**
+     * Checks the output and keeps it as the step's latest attempt, whose verdict then has an address.
+     * A pass marks the step done: checkpoint and progress are one thing.
+     */
+    async checkpoint(learnerId: string, slug: string, stepId: string, raw: string): Promise<CheckpointResult & { attempt: number; summary: ProgressSummary }> {
+      const { workshop, step } = catalog.step(slug, stepId);
       if (!step.checkpoint) throw notFound('This step has no checkpoint.');
+      // What matters is usually at the end of a long output: a paste over the cap keeps its last part.
+      const output = raw.length > CHECKPOINT_INPUT_MAX ? raw.slice(-CHECKPOINT_INPUT_MAX) : raw;
       const result = checkOutput(step.checkpoint, output);
       const now = new Date().toISOString();
       const p = repo.get(learnerId, slug) ?? blank(learnerId, slug);
       const prev = p.steps[stepId];
+      const passed = result.passed || !!prev?.checkpoint?.passed;
+      const done = (prev?.done ?? false) || result.passed;
       p.steps[stepId] = {
-        done: prev?.done ?? false,
-        doneAt: prev?.doneAt,
+        done,
+        doneAt: done ? (prev?.doneAt ?? now) : undefined,
         updatedAt: now,
-        checkpoint: { passed: result.passed || !!prev?.checkpoint?.passed, at: now, attempts: (prev?.checkpoint?.attempts ?? 0) + 1 },
+        checkpoint: { passed, at: now, attempts: (prev?.checkpoint?.attempts ?? 0) + 1 },
       };
       p.lastStep = stepId;
       p.updatedAt = now;
-      await repo.save(p);
-      emit({ learnerId, workshop: slug, step: stepId, kind: 'checkpoint', passed: result.passed });
-      return result;
+      const attempt: CheckpointAttempt = { n: p.steps[stepId]!.checkpoint!.attempts, output, passed: result.passed, at: now, ...(output !== raw ? { truncated: true } : {}) };
+      await repo.save(p, { step: stepId, value: attempt });
+      emit({ learnerId, workshop: slug, step: stepId, kind: 'checkpoint', passed: result.passed, hint: result.hint });
+      if (result.passed && !prev?.done) emit({ learnerId, workshop: slug, step: stepId, kind: 'done' });
+      return { ...result, attempt: attempt.n, summary: summarize(workshop, p) };
+    },
+
+    /** The learner's latest attempt on a step, judged again, if it is attempt `n`. */
+    attempt(learnerId: string | undefined, slug: string, stepId: string, n: number): { output: string; result: CheckpointResult; truncated: boolean } | undefined {
+      const found = learnerId ? catalog.findStep(slug, stepId) : undefined;
+      const a = found?.step.checkpoint ? repo.attempt(learnerId!, slug, stepId) : undefined;
+      if (!a || a.n !== n) return undefined;
+      const result = checkOutput(found!.step.checkpoint!, a.output);
+      return { output: a.output, result, truncated: a.truncated === true };
     },
 
     /** Progress made as a visitor joins the account: a step done in either place counts as done. */
     async adopt(fromLearnerId: string, toLearnerId: string): Promise<void> {
       const merged: WorkshopProgress[] = [];
-      for (const slug of workshops().keys()) {
+      for (const slug of catalog.workshops().keys()) {
         const anon = repo.get(fromLearnerId, slug);
         if (!anon) continue;
         const mine = repo.get(toLearnerId, slug);
@@ -137,6 +164,18 @@ export function createProgressService(repo: ProgressRepository, workshops: () =>
         merged.push(target);
       }
       if (merged.length) await repo.move(merged, fromLearnerId);
+    },
+
+    /** A deleted account's progress goes with it. */
+    forget: (learnerId: string) => repo.remove(learnerId, [...catalog.workshops().keys()]),
+
+    funnels(now = Date.now()): Promise<Funnel[]> {
+      if (!funnelCache || now - funnelCache.at > FUNNEL_TTL_MS) {
+        const value = computeFunnels(now);
+        funnelCache = { at: now, value };
+        value.catch(() => (funnelCache = undefined));
+      }
+      return funnelCache.value;
     },
   };
 }

@@ -27,6 +27,8 @@ export interface Subscriber {
   kind: 'staff' | 'participant';
   /** Still allowed to listen? Asked on every broadcast (staff) and on a timer (everyone). */
   stillAllowed: () => boolean;
+  /** The browser session the stream was opened with: its sign-out closes the stream at once. */
+  sid?: string;
 }
 
 interface Stream extends Subscriber {
@@ -132,6 +134,11 @@ export function createLiveBroker(initial: Partial<StreamOptions> = {}) {
     publishTransient(sessionId: string, kind: Subscriber['kind'], type: string, data: unknown) {
       const text = frame({ type, data });
       for (const s of bySession.get(sessionId) ?? []) if (s.kind === kind) send(s, text);
+    },
+
+    /** Closes, at once, the streams of a user (their access ended) or of one browser session (it signed out). */
+    closeFor(who: { userId?: string; sid?: string }) {
+      each((s) => void ((who.userId && s.userId === who.userId) || (who.sid && s.sid === who.sid) ? drop(s) : undefined));
     },
 
     /** Closes every stream of a session (it ended); clients are answered 204 if they come back. */

@@ -1,7 +1,6 @@
-import type { Services } from '../app.ts';
-import type { SessionUser } from '../auth/passport.ts';
-import { toSessionUser } from '../auth/passport.ts';
-import type { ProgressListener } from '../progress/progress-service.ts';
+import type { SessionsEnv } from './sessions-context.ts';
+import type { SessionUser } from '../lib/web/roles.ts';
+import type { ProgressListener } from '../progress/progress-port.ts';
 import { conflict, forbidden } from '../lib/errors.ts';
 import type { LiveBroker, Subscriber } from './live-broker.ts';
 import type { LiveEmitter } from './live-emitter.ts';
@@ -29,14 +28,14 @@ const MAX_REPLAY = 1000;
 export function createLiveService(deps: {
   repo: SessionsRepository;
   sessions: SessionsService;
-  services: Services;
+  env: SessionsEnv;
   broker: LiveBroker;
   emitter: LiveEmitter;
   baseUrl: string;
   log: (msg: string) => void;
 }) {
-  const { repo, sessions, services, broker, emitter } = deps;
-  const workshopOf = (slug: string) => services.content.current.workshops.get(slug);
+  const { repo, sessions, env, broker, emitter } = deps;
+  const workshopOf = (slug: string) => env.catalog.findWorkshop(slug);
 
   function open(s: LiveSession): LiveSession {
     if (phaseOf(s) === 'ended') throw conflict('This session has ended.');
@@ -52,9 +51,9 @@ export function createLiveService(deps: {
   const participantEvent = (p: Participant) => ({ type: 'participant', audience: 'staff' as const, data: staffParticipant(p) });
 
   function matchesFor(note: string) {
-    if (!note.trim() || !services.faq) return [];
+    if (!note.trim()) return [];
     try {
-      return services.faq.matchLog(note, 3).map((m) => ({ id: m.id, title: m.title }));
+      return env.faq.matchLog(note, 3).map((m) => ({ id: m.id, title: m.title }));
     } catch (err) {
       deps.log(`sessions: FAQ matching failed: ${(err as Error).message}`);
       return [];
@@ -70,7 +69,7 @@ export function createLiveService(deps: {
 
     async stuck(s: LiveSession, user: SessionUser, note: string, step?: string): Promise<Participant> {
       // First, so that nothing read below can change while waiting (only right after start-up).
-      if (note.trim()) await services.faq?.whenIndexed();
+      if (note.trim()) await env.faq.whenIndexed();
       const p = structuredClone(participantOf(open(s), user));
       const at = workshopOf(s.workshop)?.stepById.has(step ?? '') ? step! : p.currentStep;
       p.stuck = { note, step: at, at: new Date().toISOString(), matches: matchesFor(note) };
@@ -91,8 +90,8 @@ export function createLiveService(deps: {
       const workshop = workshopOf(e.workshop);
       if (!workshop) return;
       const now = Date.now();
-      for (const s of repo.all()) {
-        if (s.workshop !== e.workshop || phaseOf(s, now) !== 'live') continue;
+      for (const s of repo.openOf(e.workshop, now)) {
+        if (phaseOf(s, now) !== 'live') continue;
         const p = repo.participant(s.id, e.learnerId);
         const next = p && applyProgress(p, workshop, e.step, e.kind, now);
         if (next) {
@@ -135,15 +134,15 @@ export function createLiveService(deps: {
         throw forbidden(kind === 'staff' ? 'Only the hosts and helpers of this session see its dashboard.' : 'Join the session first.');
       }
       if (phaseOf(s) === 'ended') return { ended: true };
-      const version = services.users.peek(user.id)?.sessionVersion;
+      const version = env.accounts.peek(user.id)?.sessionVersion;
       const stillAllowed = () => {
-        const u = services.users.peek(user.id);
+        const u = env.accounts.peek(user.id);
         if (!u || u.sessionVersion !== version) return false;
-        if (auth.sid && !services.sessionStore.isActive(auth.sid)) return false;
-        if (auth.token && services.tokens.find(auth.token)?.userId !== user.id) return false;
+        if (auth.sid && !env.accounts.isSessionActive(auth.sid)) return false;
+        if (auth.token && env.accounts.tokenOwner(auth.token) !== user.id) return false;
         const cur = repo.get(s.id);
         if (!cur || phaseOf(cur) === 'ended') return false;
-        const a = sessions.access(cur, toSessionUser(u));
+        const a = sessions.access(cur, { id: u.id, username: u.username, role: u.role });
         return kind === 'staff' ? isStaff(a) : a !== 'none';
       };
       const current = repo.lastEventId(s.id);
@@ -153,7 +152,7 @@ export function createLiveService(deps: {
       if (kind === 'participant') first.push({ type: 'room', data: emitter.room(s.id) });
       return {
         ended: false,
-        subscriber: { sessionId: s.id, userId: user.id, kind, stillAllowed },
+        subscriber: { sessionId: s.id, userId: user.id, kind, stillAllowed, sid: auth.sid },
         replay: missed ?? [],
         lastSeq: missed ? from : current,
         first,

@@ -1,5 +1,5 @@
 import type { Workshop } from '../content/content-loader.ts';
-import type { ProgressListener } from '../progress/progress-service.ts';
+import type { ProgressListener } from '../progress/progress-port.ts';
 import type { Participant } from './sessions-types.ts';
 
 type Kind = Parameters<ProgressListener>[0]['kind'];

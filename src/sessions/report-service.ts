@@ -1,5 +1,5 @@
-import type { Services } from '../app.ts';
-import type { SessionUser } from '../auth/passport.ts';
+import type { SessionsEnv } from './sessions-context.ts';
+import type { SessionUser } from '../lib/web/roles.ts';
 import { AppError, conflict, forbidden, notFound } from '../lib/errors.ts';
 import type { SessionsRepository } from './sessions-repository.ts';
 import type { SessionsService } from './sessions-service.ts';
@@ -15,14 +15,14 @@ const median = (xs: number[]) => {
 const minutes = (ms: number | null) => (ms === null ? null : Math.round(ms / 6000) / 10);
 
 /** What happened in a session, for its hosts and helpers. */
-export function createReportService(repo: SessionsRepository, sessions: SessionsService, services: Services, baseUrl: string) {
+export function createReportService(repo: SessionsRepository, sessions: SessionsService, env: SessionsEnv, baseUrl: string) {
   function guard(s: LiveSession, user: SessionUser | undefined) {
     if (!isStaff(sessions.access(s, user))) throw forbidden('Only the hosts and helpers of this session see its report.');
   }
 
   function report(s: LiveSession, user: SessionUser | undefined) {
     guard(s, user);
-    const workshop = services.content.current.workshops.get(s.workshop);
+    const workshop = env.catalog.findWorkshop(s.workshop);
     const participants = repo.participants(s.id).sort((a, b) => a.username.localeCompare(b.username));
     const steps = (workshop?.steps ?? []).map((st) => {
       const reached = participants.filter((p) => p.stepsDone.includes(st.id) || (workshop!.stepById.get(p.currentStep)?.index ?? -1) >= st.index).length;
@@ -62,9 +62,8 @@ export function createReportService(repo: SessionsRepository, sessions: Sessions
       const q = s.questions.find((x) => x.id === qid);
       if (!q) throw notFound('No such question.');
       if (q.faqDraftId) return { id: q.faqDraftId, created: false };
-      if (!services.faq) throw new AppError(503, 'faq_unavailable', 'The FAQ is not available right now.');
-      const workshop = services.content.current.workshops.get(s.workshop);
-      const draft = await services.faq.createDraft({
+      const workshop = env.catalog.findWorkshop(s.workshop);
+      const draft = await env.faq.createDraft({
         title: q.text.slice(0, 200),
         fix: q.answer,
         sources: [`${baseUrl}/sessions/${s.id}`],

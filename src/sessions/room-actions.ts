@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Services } from '../app.ts';
-import type { SessionUser } from '../auth/passport.ts';
+import type { SessionsEnv } from './sessions-context.ts';
+import type { SessionUser } from '../lib/web/roles.ts';
 import { conflict, forbidden, invalid, notFound } from '../lib/errors.ts';
 import type { LiveBroker } from './live-broker.ts';
 import type { LiveEmitter } from './live-emitter.ts';
@@ -17,7 +17,7 @@ const KEEP_ANNOUNCEMENTS = 50;
 export function createRoomActions(deps: {
   repo: SessionsRepository;
   sessions: SessionsService;
-  services: Services;
+  env: SessionsEnv;
   broker: LiveBroker;
   emitter: LiveEmitter;
 }) {
@@ -89,7 +89,7 @@ export function createRoomActions(deps: {
 
     async setRoomStep(id: string, user: SessionUser, step: string): Promise<void> {
       const s = load(id, user, 'run');
-      const st = deps.services.content.current.workshops.get(s.workshop)?.stepById.get(step);
+      const st = deps.env.catalog.findStep(s.workshop, step)?.step;
       if (!st) throw invalid('Some fields need attention.', { step: 'This workshop has no such step.' });
       s.roomStep = st.id;
       await emitter.emit(s.id, { session: s }, [{ type: 'room-step', audience: 'all', data: { step: st.id, title: st.title, index: st.index } }]);

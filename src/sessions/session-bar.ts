@@ -1,5 +1,5 @@
-import type { StepDecorator } from '../app.ts';
-import { currentUser } from '../auth/roles.ts';
+import type { StepDecorator } from '../lib/feature.ts';
+import { currentUser } from '../lib/web/roles.ts';
 import type { SessionsRepository } from './sessions-repository.ts';
 import type { SessionsService } from './sessions-service.ts';
 import { phaseOf } from './session-time.ts';
@@ -15,8 +15,8 @@ export function sessionBarDecorator(sessions: SessionsService, repo: SessionsRep
     const user = currentUser(req);
     if (!user) return {};
     const now = Date.now();
-    for (const s of repo.all()) {
-      if (s.workshop !== workshop.slug || phaseOf(s, now) !== 'live') continue;
+    for (const s of repo.openOf(workshop.slug, now)) {
+      if (phaseOf(s, now) !== 'live') continue;
       const access = sessions.access(s, user);
       if (access === 'none') continue;
       const roomStep = s.roomStep ? workshop.stepById.get(s.roomStep) : undefined;

@@ -1,6 +1,5 @@
 import { Router, type Request } from 'express';
-import { currentUser, requireRole, requireUser } from '../auth/roles.ts';
-import { viaToken } from '../lib/security.ts';
+import { currentUser, requireRole, requireUser, viaToken, webSessionId } from '../lib/web/roles.ts';
 import { notFound } from '../lib/errors.ts';
 import { parse } from '../lib/validate.ts';
 import type { SessionsContext } from './sessions-context.ts';
@@ -20,7 +19,7 @@ function lastEventIdOf(req: Request): number | undefined {
 
 function streamAuthOf(req: Request): StreamAuth {
   if (viaToken(req)) return { token: /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] };
-  return { sid: req.sessionID };
+  return { sid: webSessionId(req) };
 }
 
 /** JSON API under /api: bearer tokens, or the cookie session with an x-csrf-token header. */

@@ -1,7 +1,7 @@
 import { Router } from 'express';
-import type { Services, FeatureContext } from '../app.ts';
-import type { Feature } from '../lib/feature.ts';
-import { createLiveBroker, type LiveBroker } from './live-broker.ts';
+import type { AppContext, Feature } from '../lib/feature.ts';
+import type { Store } from '../lib/store/store.ts';
+import { createLiveBroker, type StreamOptions } from './live-broker.ts';
 import { createLiveEmitter } from './live-emitter.ts';
 import { createLiveService } from './live-service.ts';
 import { createRoomActions } from './room-actions.ts';
@@ -13,39 +13,38 @@ import { sessionsPages } from './sessions-pages.ts';
 import { sessionsHostPages } from './sessions-host-pages.ts';
 import { sessionsApi } from './sessions-api.ts';
 import { createEventPruner } from './event-pruner.ts';
-import type { SessionsContext } from './sessions-context.ts';
+import type { SessionsContext, SessionsEnv } from './sessions-context.ts';
 
-/** The running feature of each app, so tests and tools can tune its streams (heartbeat, caps). */
-const runtimes = new WeakMap<Services, { broker: LiveBroker }>();
-export const sessionsRuntime = (services: Services) => runtimes.get(services);
+export interface SessionsDeps extends AppContext, Omit<SessionsEnv, 'log'> {
+  store: Store;
+  /** Stream settings beyond the configuration (tests shorten heartbeats and re-checks). */
+  streams?: Partial<StreamOptions>;
+}
 
 /** Live workshop sessions: scheduling, the room, the hosts' dashboard and report (see README.md). */
-export function sessionsFeature(services: Services, fctx: FeatureContext): Feature {
-  const baseUrl = fctx.config.baseUrl;
-  const repo = createSessionsRepository(services.store);
-  const { heartbeatMs, maxStreams, perUser } = fctx.config.sse;
-  const broker = createLiveBroker({ heartbeatMs, perUser, total: maxStreams });
-  const sessions = createSessionsService(repo, services);
-  const emitter = createLiveEmitter(repo, broker, (slug) => services.content.current.workshops.get(slug));
-  const live = createLiveService({ repo, sessions, services, broker, emitter, baseUrl, log: fctx.log });
-  const room = createRoomActions({ repo, sessions, services, broker, emitter });
-  const reports = createReportService(repo, sessions, services, baseUrl);
-  const pruner = createEventPruner(repo, fctx.log);
-  const ctx: SessionsContext = {
-    services, config: fctx.config, limits: fctx.limits, joinLimit: fctx.limits.join, sessions, live, room, reports, broker,
-  };
+export function sessionsFeature(deps: SessionsDeps): Feature {
+  const { config, limits, log } = deps;
+  const env: SessionsEnv = { catalog: deps.catalog, accounts: deps.accounts, progress: deps.progress, faq: deps.faq, log };
+  const repo = createSessionsRepository(deps.store);
+  const { heartbeatMs, maxStreams, perUser } = config.sse;
+  const broker = createLiveBroker({ heartbeatMs, perUser, total: maxStreams, ...deps.streams });
+  const sessions = createSessionsService(repo, env);
+  const emitter = createLiveEmitter(repo, broker, (slug) => env.catalog.findWorkshop(slug));
+  const live = createLiveService({ repo, sessions, env, broker, emitter, baseUrl: config.baseUrl, log });
+  const room = createRoomActions({ repo, sessions, env, broker, emitter });
+  const reports = createReportService(repo, sessions, env, config.baseUrl);
+  const pruner = createEventPruner(repo, log);
+  const ctx: SessionsContext = { env, config, limits, joinLimit: limits.join, sessions, live, room, reports, broker };
 
-  services.progress.onChange(live.onProgress);
-  services.stepDecorators.push(sessionBarDecorator(sessions, repo));
-  runtimes.set(services, { broker });
-
-  const router = Router();
-  router.use(sessionsPages(ctx));
-  router.use(sessionsHostPages(ctx));
+  env.progress.onChange(live.onProgress);
+  // Streams end the moment access does, not at the next periodic check.
+  env.accounts.onRevoke(({ userId }) => broker.closeFor({ userId }));
+  env.accounts.onSignOut(({ sessionId }) => broker.closeFor({ sid: sessionId }));
 
   return {
-    router,
+    pages: Router().use(sessionsPages(ctx)).use(sessionsHostPages(ctx)),
     api: sessionsApi(ctx),
+    stepDecorators: [sessionBarDecorator(sessions, repo)],
     start: async () => {
       broker.start();
       pruner.start();

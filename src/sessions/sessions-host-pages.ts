@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { currentUser, requireUser } from '../auth/roles.ts';
+import { flash } from '../lib/web/flash.ts';
+import { currentUser, requireUser } from '../lib/web/roles.ts';
 import { AppError, forbidden } from '../lib/errors.ts';
 import { fieldErrors } from '../lib/validate.ts';
 import type { z } from 'zod';
@@ -14,7 +15,7 @@ export function sessionsHostPages(ctx: SessionsContext): Router {
   const { sessions, live, room, reports } = ctx;
   const id = (req: Request) => String(req.params.id);
 
-  /** Runs a host action from a form; a refused input becomes a message on the dashboard. */
+  /** Runs a host action from a form; a refused input, or what the action says, becomes a message on the dashboard. */
   function action<S extends z.ZodType>(schema: S, run: (req: Request, body: z.output<S>) => Promise<unknown>, to = 'host', done?: string) {
     return async (req: Request, res: Response) => {
       const parsed = schema.safeParse(req.body);
@@ -22,13 +23,14 @@ export function sessionsHostPages(ctx: SessionsContext): Router {
       if (!parsed.success) message = Object.values(fieldErrors(parsed.error))[0];
       else {
         try {
-          await run(req, parsed.data);
+          const said = await run(req, parsed.data);
+          if (typeof said === 'string') message = said;
         } catch (err) {
           if (!(err instanceof AppError) || (err.status >= 500 && err.code !== 'faq_unavailable') || err.status === 403 || err.status === 404) throw err;
           message = Object.values(err.details ?? {})[0] ?? err.message;
         }
       }
-      if (message) req.session.flash = message;
+      if (message) flash(res, message);
       res.redirect(303, `/sessions/${id(req)}/${to}`);
     };
   }
@@ -67,7 +69,7 @@ export function sessionsHostPages(ctx: SessionsContext): Router {
   r.post('/sessions/:id/report/questions/:qid/faq-draft', requireUser,
     action(CsrfOnly, async (req) => {
       const d = await reports.faqDraft(id(req), currentUser(req)!, String(req.params.qid));
-      req.session.flash = d.created ? 'An FAQ draft is in the review queue.' : 'This question already has an FAQ draft.';
+      return d.created ? 'An FAQ draft is in the review queue.' : 'This question already has an FAQ draft.';
     }, 'report'));
 
   return r;

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { currentUser, requireRole, requireUser } from '../auth/roles.ts';
+import { flash } from '../lib/web/flash.ts';
+import { currentUser, requireRole, requireUser } from '../lib/web/roles.ts';
 import { AppError } from '../lib/errors.ts';
 import { fieldErrors, isSlug } from '../lib/validate.ts';
 import type { SessionsContext } from './sessions-context.ts';
@@ -24,7 +25,7 @@ export function sessionsPages(ctx: SessionsContext): Router {
 
   /** Small forms answer with a message on the page they came from (they work without JavaScript). */
   function back(req: Request, res: Response, s: LiveSession, message?: string) {
-    if (message && req.session) req.session.flash = message;
+    if (message) flash(res, message);
     const step = typeof req.body?.step === 'string' && isSlug(req.body.step) ? req.body.step : undefined;
     res.redirect(303, step ? `/workshops/${s.workshop}/steps/${step}#live-session` : `/sessions/${s.id}#questions`);
   }
@@ -64,7 +65,7 @@ export function sessionsPages(ctx: SessionsContext): Router {
         { ...f, startsAt: zonedToUtc(f.date, f.time, f.timeZone), occurrences: f.occurrences },
         currentUser(req)!,
       );
-      req.session.flash = created.length > 1 ? `Scheduled ${created.length} weekly sessions.` : 'Session scheduled. Share the join code with your participants.';
+      flash(res, created.length > 1 ? `Scheduled ${created.length} weekly sessions.` : 'Session scheduled. Share the join code with your participants.');
       res.redirect(303, `/sessions/${created[0]!.id}`);
     } catch (err) {
       if (err instanceof AppError && err.status === 422) return renderNew(res, values, err.details ?? { form: err.message }, 422);
@@ -124,7 +125,7 @@ export function sessionsPages(ctx: SessionsContext): Router {
       if (err instanceof AppError && err.status === 409) return renderJoin(res, code, err.message, 409);
       throw err;
     }
-    req.session.flash = `You joined “${s.title}”.`;
+    flash(res, `You joined “${s.title}”.`);
     res.redirect(303, `/sessions/${s.id}`);
   });
 

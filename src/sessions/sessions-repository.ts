@@ -1,5 +1,6 @@
 import type { Op, Store } from '../lib/store/store.ts';
 import type { Audience, LiveEvent, LiveSession, Participant } from './sessions-types.ts';
+import { phaseOf } from './session-time.ts';
 
 const SEQ_WIDTH = 10;
 const participantKey = (sessionId: string, userId: string) => `${sessionId}~${userId}`;
@@ -22,6 +23,17 @@ export function createSessionsRepository(store: Store) {
   // Treat these objects as read-only; change a copy from get() and write() it.
   const sessions = new Map<string, LiveSession>();
   for (const s of store.values<LiveSession>('liveSessions')) sessions.set(s.id, s);
+  // Sessions that have not ended, by workshop: what step pages and progress writes look at, so their
+  // cost does not grow with every session ever held. Ended ones leave the index when next met.
+  const open = new Map<string, Set<string>>();
+  const track = (s: LiveSession) => {
+    for (const set of open.values()) set.delete(s.id);
+    if (phaseOf(s) === 'ended') return;
+    let set = open.get(s.workshop);
+    if (!set) open.set(s.workshop, (set = new Set()));
+    set.add(s.id);
+  };
+  for (const s of sessions.values()) track(s);
 
   function addToRoster(p: Participant) {
     let set = roster.get(p.sessionId);
@@ -37,6 +49,18 @@ export function createSessionsRepository(store: Store) {
     },
     codeTaken: (code: string) => store.lookup('liveSessions', 'code', code) !== undefined,
     all: () => [...sessions.values()],
+    /** Sessions of a workshop that have not ended (shared objects: read only). */
+    openOf(workshop: string, now = Date.now()): LiveSession[] {
+      const ids = open.get(workshop);
+      if (!ids) return [];
+      const out: LiveSession[] = [];
+      for (const id of ids) {
+        const s = sessions.get(id);
+        if (!s || phaseOf(s, now) === 'ended') ids.delete(id);
+        else out.push(s);
+      }
+      return out;
+    },
 
     participant: (sessionId: string, userId: string) => store.get<Participant>('participants', participantKey(sessionId, userId)),
     participants(sessionId: string): Participant[] {
@@ -77,13 +101,18 @@ export function createSessionsRepository(store: Store) {
       }
       for (const e of w.events ?? []) ops.push({ c: 'liveEvents', k: eventKey(e.sessionId, e.seq), v: e });
       const saved = store.commit(ops);
-      for (const s of w.sessions ?? []) sessions.set(s.id, structuredClone(s));
+      for (const s of w.sessions ?? []) {
+        sessions.set(s.id, structuredClone(s));
+        track(s);
+      }
       return saved.catch((err) => {
         // The store undid the batch; show the same.
         for (const s of w.sessions ?? []) {
           const kept = store.get<LiveSession>('liveSessions', s.id);
-          if (kept) sessions.set(s.id, kept);
-          else sessions.delete(s.id);
+          if (kept) {
+            sessions.set(s.id, kept);
+            track(kept);
+          } else sessions.delete(s.id);
         }
         throw err;
       });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Services } from '../app.ts';
-import type { SessionUser } from '../auth/passport.ts';
-import { hasRole } from '../auth/roles.ts';
+import type { SessionsEnv } from './sessions-context.ts';
+import type { SessionUser } from '../lib/web/roles.ts';
+import { hasRole } from '../lib/web/roles.ts';
 import { conflict, invalid, notFound } from '../lib/errors.ts';
 import { newJoinCode, normalizeCode } from './join-code.ts';
 import { phaseOf, weeklyStarts } from './session-time.ts';
@@ -24,15 +24,15 @@ export interface NewSession {
 const ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Scheduling, lookup, access and joining. Live actions are in live-service.ts. */
-export function createSessionsService(repo: SessionsRepository, services: Services) {
-  const workshops = () => services.content.current.workshops;
+export function createSessionsService(repo: SessionsRepository, env: SessionsEnv) {
+  const workshops = () => env.catalog.workshops();
 
   function resolveUsers(names: string[] | undefined, field: string, needHost: boolean): string[] {
     const ids: string[] = [];
     for (const name of names ?? []) {
-      const u = services.users.byUsername(name);
+      const u = env.accounts.byUsername(name);
       if (!u) throw invalid('Some fields need attention.', { [field]: `There is no account named ${name}.` });
-      if (needHost && !hasRole({ id: u.id, username: u.username, role: u.role }, 'host')) {
+      if (needHost && !hasRole(u, 'host')) {
         throw invalid('Some fields need attention.', { [field]: `${u.username} does not have the host role; add them as a helper.` });
       }
       if (!ids.includes(u.id)) ids.push(u.id);
@@ -61,7 +61,7 @@ export function createSessionsService(repo: SessionsRepository, services: Servic
       return c ? repo.byCode(c) : undefined;
     },
 
-    names: (ids: string[]) => ids.map((id) => services.users.peek(id)?.username ?? 'former user'),
+    names: (ids: string[]) => ids.map((id) => env.accounts.name(id)),
 
     /** The role checks run on the user as read on this request, so a demotion counts at once. */
     access(s: LiveSession, user: SessionUser | undefined): Access {
@@ -134,7 +134,7 @@ export function createSessionsService(repo: SessionsRepository, services: Servic
       if (existing) return { participant: existing, created: false };
       if (phaseOf(s) === 'ended') throw conflict('This session has ended.');
       if (repo.participantCount(s.id) >= s.capacity) throw conflict('This session is full.');
-      const summary = services.progress.summary(user.id, s.workshop);
+      const summary = env.progress.summary(user.id, s.workshop);
       const now = new Date().toISOString();
       const participant: Participant = {
         sessionId: s.id,

@@ -1,31 +1,41 @@
 import type { Request, Response } from 'express';
-import type { Services } from '../app.ts';
 import type { Step, Workshop } from '../content/content-loader.ts';
-import type { CheckpointResult } from '../content/checkpoint.ts';
-import { learnerId } from '../auth/roles.ts';
+import { htmlFor, toProfile } from '../content/profile.ts';
+import type { StepDecorator } from '../lib/feature.ts';
+import { learnerId, rawProfile } from '../lib/web/roles.ts';
+import type { ProgressService } from '../progress/progress-service.ts';
 
-/** Renders a step page; every feature's decorator adds its part (FAQ panel, live-session bar). */
+/**
+ * Renders a step page: the step for the reader's deployment profile, their progress, the verdict of
+ * the checkpoint attempt the address names (`?attempt=N`, only their own), and every feature's part.
+ */
 export function renderStep(
   req: Request,
   res: Response,
-  services: Services,
+  deps: { progress: ProgressService; decorators: readonly StepDecorator[] },
   workshop: Workshop,
   step: Step,
-  checkpoint?: { result: CheckpointResult; output: string },
 ): void {
-  const progress = services.progress.summary(learnerId(req), workshop.slug);
-  const ctx = { workshop, step, checkpointOutput: checkpoint?.output, checkpointPassed: checkpoint?.result.passed };
-  const extras = Object.assign({}, ...services.stepDecorators.map((d) => d(req, ctx)));
+  const learner = learnerId(req);
+  const progress = deps.progress.summary(learner, workshop.slug);
+  const n = typeof req.query.attempt === 'string' && /^\d{1,6}$/.test(req.query.attempt) ? Number(req.query.attempt) : undefined;
+  const attempt = n === undefined ? undefined : deps.progress.attempt(learner, workshop.slug, step.id, n);
+  const view = { workshop, step, checkpoint: attempt && { output: attempt.output, passed: attempt.result.passed } };
+  const extras = Object.assign({}, ...deps.decorators.map((d) => d(req, view)));
+  const profile = toProfile(rawProfile(req));
   res.render('workshops/step', {
     title: `${step.title} · ${workshop.title}`,
     workshop,
     step,
+    stepHtml: htmlFor(step, profile),
+    profile,
     progress,
     record: progress.steps[step.id],
     prev: workshop.steps[step.index - 1],
     next: workshop.steps[step.index + 1],
-    result: checkpoint?.result,
-    output: checkpoint?.output ?? '',
+    result: attempt?.result,
+    output: attempt?.output ?? '',
+    truncated: attempt?.truncated ?? false,
     ...extras,
   });
 }

@@ -1,43 +1,40 @@
 import { Router, type Request } from 'express';
-import type { Services } from '../app.ts';
-import { notFound } from '../lib/errors.ts';
-import { isSlug } from '../lib/validate.ts';
-import { currentUser, learnerId } from '../auth/roles.ts';
-import { DEPLOYMENTS, LEVELS } from '../content/content-schemas.ts';
+import { DEPLOYMENTS, LEVELS, PLATFORMS } from '../content/content-schemas.ts';
 import type { Workshop } from '../content/content-loader.ts';
+import { htmlFor, toProfile, type Profile } from '../content/profile.ts';
+import type { StepDecorator } from '../lib/feature.ts';
+import { currentUser, learnerId, rawProfile } from '../lib/web/roles.ts';
+import type { ProgressService } from '../progress/progress-service.ts';
+import type { Catalog } from './catalog.ts';
 import { renderStep } from './step-view.ts';
 
 const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-/** Looks a workshop up by a validated slug in the loaded index; user input never reaches the disk. */
-export function findWorkshop(services: Services, slug: unknown): Workshop {
-  const workshop = isSlug(slug) ? services.content.current.workshops.get(slug) : undefined;
-  if (!workshop) throw notFound('There is no workshop at this address.');
-  return workshop;
-}
-
-export function catalogFilter(workshops: Iterable<Workshop>, q: Record<string, unknown>) {
+/** Catalog filters; the deployment defaults to the reader's profile until they choose another. */
+export function catalogFilter(workshops: Iterable<Workshop>, q: Record<string, unknown>, profile: Profile = {}) {
   const level = LEVELS.find((l) => l === one(q.level));
-  const deployment = DEPLOYMENTS.find((d) => d === one(q.deployment));
+  const chosen = one(q.deployment);
+  const deployment = chosen === undefined ? profile.deployment : DEPLOYMENTS.find((d) => d === chosen);
+  const platform = PLATFORMS.find((p) => p === one(q.platform));
   const tag = one(q.tag);
   const text = one(q.q)?.trim().toLowerCase().slice(0, 100);
   const list = [...workshops].filter(
     (w) =>
       (!level || w.level === level) &&
       (!deployment || w.deployment === deployment || w.deployment === 'any') &&
+      (!platform || w.platforms.length === 0 || w.platforms.includes(platform)) &&
       (!tag || w.tags.includes(tag)) &&
       (!text || `${w.title} ${w.summary} ${w.tags.join(' ')}`.toLowerCase().includes(text)),
   );
-  return { list, filters: { level: level ?? '', deployment: deployment ?? '', tag: tag ?? '', q: text ?? '' } };
+  return { list, filters: { level: level ?? '', deployment: deployment ?? '', platform: platform ?? '', tag: tag ?? '', q: text ?? '' }, fromProfile: chosen === undefined && !!profile.deployment };
 }
 
-export function workshopRoutes(services: Services): Router {
+export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressService; decorators: readonly StepDecorator[] }): Router {
+  const { catalog, progress } = deps;
   const r = Router();
-  const content = () => services.content.current;
-  const summaries = (req: Request) => {
-    const id = learnerId(req);
-    return new Map(services.progress.all(id).map((s) => [s.workshop, s]));
-  };
+  const content = () => catalog.content;
+  const summaries = (req: Request) => new Map(progress.all(learnerId(req)).map((s) => [s.workshop, s]));
+  const profileOf = (req: Request) => toProfile(rawProfile(req));
 
   r.get('/', (req, res) => {
     const c = content();
@@ -47,28 +44,28 @@ export function workshopRoutes(services: Services): Router {
       guides: [...c.guides.values()].sort((a, b) => a.order - b.order),
       paths: [...c.paths.values()],
       progress: summaries(req),
+      profile: profileOf(req),
     });
   });
 
   r.get('/workshops', (req, res) => {
-    const { list, filters } = catalogFilter(content().workshops.values(), req.query as Record<string, unknown>);
+    const profile = profileOf(req);
+    const { list, filters, fromProfile } = catalogFilter(content().workshops.values(), req.query as Record<string, unknown>, profile);
     const tags = [...new Set([...content().workshops.values()].flatMap((w) => w.tags))].sort();
-    res.render('workshops/catalog', { title: 'Workshops', list, filters, tags, levels: LEVELS, deployments: DEPLOYMENTS, progress: summaries(req) });
+    res.render('workshops/catalog', { title: 'Workshops', list, filters, fromProfile, tags, levels: LEVELS, deployments: DEPLOYMENTS, platforms: PLATFORMS, progress: summaries(req), profile });
   });
 
   r.get('/workshops/:slug', (req, res) => {
-    const workshop = findWorkshop(services, req.params.slug);
-    const progress = services.progress.summary(learnerId(req), workshop.slug);
-    res.render('workshops/overview', { title: workshop.title, workshop, progress });
+    const workshop = catalog.workshop(req.params.slug);
+    const summary = progress.summary(learnerId(req), workshop.slug);
+    res.render('workshops/overview', { title: workshop.title, workshop, overviewHtml: htmlFor(workshop, profileOf(req)), progress: summary, profile: profileOf(req) });
   });
 
   r.get('/workshops/:slug/steps/:step', async (req, res) => {
-    const workshop = findWorkshop(services, req.params.slug);
-    const step = isSlug(req.params.step) ? workshop.stepById.get(req.params.step) : undefined;
-    if (!step) throw notFound('This workshop has no such step.');
+    const { workshop, step } = catalog.step(req.params.slug, req.params.step);
     const id = learnerId(req);
-    if (id) await services.progress.visit(id, workshop.slug, step.id);
-    renderStep(req, res, services, workshop, step);
+    if (id) await progress.visit(id, workshop.slug, step.id);
+    renderStep(req, res, deps, workshop, step);
   });
 
   r.get('/guides', (_req, res) => {
@@ -76,26 +73,24 @@ export function workshopRoutes(services: Services): Router {
   });
 
   r.get('/guides/:slug', (req, res) => {
-    const guide = isSlug(req.params.slug) ? content().guides.get(req.params.slug) : undefined;
-    if (!guide) throw notFound('There is no guide at this address.');
-    res.render('workshops/guide', { title: guide.title, guide });
+    const guide = catalog.guide(req.params.slug);
+    res.render('workshops/guide', { title: guide.title, guide, guideHtml: htmlFor(guide, profileOf(req)), profile: profileOf(req) });
   });
 
   r.get('/paths/:slug', (req, res) => {
-    const path = isSlug(req.params.slug) ? content().paths.get(req.params.slug) : undefined;
-    if (!path) throw notFound('There is no learning path at this address.');
-    const progress = summaries(req);
+    const path = catalog.path(req.params.slug);
+    const progressBySlug = summaries(req);
     const items = path.items.map((it) =>
       it.type === 'guide'
         ? { ...it, title: content().guides.get(it.slug)!.title, summary: content().guides.get(it.slug)!.summary }
-        : { ...it, title: content().workshops.get(it.slug)!.title, summary: content().workshops.get(it.slug)!.summary, progress: progress.get(it.slug) },
+        : { ...it, title: content().workshops.get(it.slug)!.title, summary: content().workshops.get(it.slug)!.summary, progress: progressBySlug.get(it.slug) },
     );
     res.render('workshops/path', { title: path.title, learningPath: path, items });
   });
 
   r.get('/dashboard', (req, res) => {
-    const list = services.progress.all(learnerId(req)).map((s) => ({ ...s, workshop: content().workshops.get(s.workshop)! }));
-    res.render('workshops/dashboard', { title: 'Your dashboard', list, signedIn: !!currentUser(req), paths: [...content().paths.values()], progress: summaries(req) });
+    const list = progress.all(learnerId(req)).map((s) => ({ ...s, workshop: content().workshops.get(s.workshop)! }));
+    res.render('workshops/dashboard', { title: 'Your dashboard', list, signedIn: !!currentUser(req), paths: [...content().paths.values()], progress: summaries(req), profile: profileOf(req) });
   });
 
   return r;

@@ -26,8 +26,8 @@ const problems: string[] = [];
 const dialogs: string[] = [];
 
 async function setRole(username: string, role: Role) {
-  const u = t.services.users.byUsername(username)!;
-  await t.services.users.update({ ...u, role });
+  const u = t.ports.users.byUsername(username)!;
+  await t.ports.users.update({ ...u, role });
 }
 
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {

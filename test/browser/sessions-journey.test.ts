@@ -39,8 +39,8 @@ async function person(username: string): Promise<Page> {
 describe.skipIf(!hasChromium)('live session journey in three browsers', () => {
   it('host schedules, two participants join, stuck shows live, announcements reach both, the report lists both', async () => {
     const host = await person('hostess');
-    const u = t.services.users.byUsername('hostess')!;
-    await t.services.users.update({ ...u, role: 'host' });
+    const u = t.ports.users.byUsername('hostess')!;
+    await t.ports.users.update({ ...u, role: 'host' });
 
     // The host schedules a session starting now (UTC), so it is live at once.
     await host.goto(`${base}/sessions/new`);

@@ -1,15 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import request from 'supertest';
 import { Readable } from 'node:stream';
-import { buildApp, csrfFrom, signUp, logIn, type TestApp } from '../support/app.ts';
+import { buildApp, csrfFrom, signUp, logIn, type TestApp, setRole } from '../support/app.ts';
 import type { Role } from '../../src/auth/users-repository.ts';
 import { createAdmin } from '../../src/cli/create-admin.ts';
 import { CliError } from '../../src/admin/cli-store.ts';
 
-async function setRole(t: TestApp, username: string, role: Role) {
-  const u = t.services.users.byUsername(username)!;
-  await t.services.users.update({ ...u, role });
-}
 
 const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir });
 
@@ -25,7 +21,7 @@ describe('admin: users and roles', () => {
 
   const changeRole = async (agent: request.Agent, username: string, role: string) => {
     const page = await agent.get('/faq');
-    const id = t.services.users.byUsername(username)!.id;
+    const id = t.ports.users.byUsername(username)!.id;
     return agent.post(`/admin/users/${id}/role`).type('form').send({ _csrf: csrfFrom(page.text), role });
   };
 
@@ -35,9 +31,9 @@ describe('admin: users and roles', () => {
     const page = await admin.get('/admin/users').expect(200);
     expect(page.text).toContain('future-maint');
     expect(page.text).toContain('root-admin (you)');
-    const version = t.services.users.byUsername('future-maint')!.sessionVersion;
+    const version = t.ports.users.byUsername('future-maint')!.sessionVersion;
     expect((await changeRole(admin, 'future-maint', 'maintainer')).status).toBe(303);
-    const user = t.services.users.byUsername('future-maint')!;
+    const user = t.ports.users.byUsername('future-maint')!;
     expect(user.role).toBe('maintainer');
     expect(user.sessionVersion).toBe(version + 1);
     await learner.get('/account').expect(302);
@@ -60,11 +56,11 @@ describe('admin: users and roles', () => {
   it('when anyone tries to change their own role, then it is refused, admins included', async () => {
     const res = await changeRole(admin, 'root-admin', 'learner');
     expect(res.status).toBe(403);
-    expect(t.services.users.byUsername('root-admin')!.role).toBe('admin');
+    expect(t.ports.users.byUsername('root-admin')!.role).toBe('admin');
     const maint = await signUp(t.app, 'ambitious');
     await setRole(t, 'ambitious', 'maintainer');
     expect((await changeRole(maint, 'ambitious', 'admin')).status).toBe(403);
-    expect(t.services.users.byUsername('ambitious')!.role).toBe('maintainer');
+    expect(t.ports.users.byUsername('ambitious')!.role).toBe('maintainer');
   });
 
   it('when someone below admin opens the admin pages or posts a role change, then they get 403 and nothing changes', async () => {
@@ -73,7 +69,7 @@ describe('admin: users and roles', () => {
     await maint.get('/admin/users').expect(403);
     await signUp(t.app, 'target');
     expect((await changeRole(maint, 'target', 'admin')).status).toBe(403);
-    expect(t.services.users.byUsername('target')!.role).toBe('learner');
+    expect(t.ports.users.byUsername('target')!.role).toBe('learner');
     const visitor = await request(t.app).get('/admin/users').expect(302);
     expect(visitor.headers.location).toMatch(/^\/login/);
   });
@@ -81,11 +77,11 @@ describe('admin: users and roles', () => {
   it('when the role or the form is not valid, then it is refused', async () => {
     await signUp(t.app, 'victim');
     expect((await changeRole(admin, 'victim', 'superuser')).status).toBe(400);
-    const id = t.services.users.byUsername('victim')!.id;
+    const id = t.ports.users.byUsername('victim')!.id;
     await admin.post(`/admin/users/${id}/role`).type('form').send({ role: 'admin' }).expect(403);
     const page = await admin.get('/faq');
     await admin.post('/admin/users/__proto__/role').type('form').send({ _csrf: csrfFrom(page.text), role: 'admin' }).expect(404);
-    expect(t.services.users.byUsername('victim')!.role).toBe('learner');
+    expect(t.ports.users.byUsername('victim')!.role).toBe('learner');
   });
 });
 
@@ -99,8 +95,8 @@ describe('npm run create-admin', () => {
       await expect(createAdmin(['--username', 'existing'], envOf(t))).resolves.toBe(0);
       await expect(createAdmin(['--username', 'piped'], envOf(t), Readable.from(['piped admin passphrase\n']))).resolves.toBe(0);
       t = await t.restart();
-      expect(t.services.users.byUsername('first-admin')!.role).toBe('admin');
-      expect(t.services.users.byUsername('existing')!.role).toBe('admin');
+      expect(t.ports.users.byUsername('first-admin')!.role).toBe('admin');
+      expect(t.ports.users.byUsername('existing')!.role).toBe('admin');
       const agent = await logIn(t.app, 'first-admin', 'a long admin passphrase');
       await agent.get('/admin/users').expect(200);
       await logIn(t.app, 'piped', 'piped admin passphrase');

@@ -38,11 +38,12 @@ describe('JSON API', () => {
     const list = await request(t.app).get('/api/workshops').expect(200);
     expect(list.body.workshops.map((w: { slug: string }) => w.slug)).toEqual(['demo-install']);
     const one = await request(t.app).get('/api/workshops/demo-install').expect(200);
-    expect(one.body.steps).toEqual([
-      { id: 'prepare', title: 'Prepare the host', minutes: 10, phase: 'host-prep', checkpoint: null },
-      { id: 'unlock', title: 'Unlock the controller', minutes: 10, phase: 'unlock', checkpoint: { prompt: 'Paste the output of `system host-list`.' } },
+    expect(one.body.steps).toMatchObject([
+      { id: 'prepare', title: 'Prepare the host', minutes: 10, phase: 'host-prep', checkpoint: null, checked: { release: '9.0', on: '2026-11-30' } },
+      { id: 'unlock', title: 'Unlock the controller', minutes: 10, phase: 'unlock', checkpoint: { prompt: 'Paste the output of `system host-list`.' }, sources: [] },
       { id: 'verify', title: 'Verify', minutes: 10, phase: 'verify', checkpoint: null },
     ]);
+    expect(one.body.steps[0].sources[0].url).toBe('https://docs.starlingx.io/deploy_install_guides/index.html');
     const missing = await request(t.app).get('/api/workshops/nope').expect(404);
     expect(missing.body.error.code).toBe('not_found');
   });
@@ -57,9 +58,11 @@ describe('JSON API', () => {
     expect(fail.body).toMatchObject({ passed: false, hint: expect.stringContaining('still locked') });
     const pass = await request(t.app).post('/api/me/progress/demo-install/unlock/checkpoint').set(auth)
       .send({ output: '| 1 | controller-0 | controller | unlocked | enabled | available |' }).expect(200);
-    expect(pass.body.passed).toBe(true);
+    // A passed checkpoint marks its step done: checkpoint and progress are one thing.
+    expect(pass.body).toMatchObject({ passed: true, progress: { done: 2, total: 3 } });
     const all = await request(t.app).get('/api/me/progress').set(auth).expect(200);
-    expect(all.body.progress[0]).toMatchObject({ workshop: 'demo-install', done: 1, total: 3, resumeStep: 'unlock' });
+    expect(all.body.progress[0]).toMatchObject({ workshop: 'demo-install', done: 2, total: 3, resumeStep: 'verify' });
+    expect(all.body.progress[0].steps.unlock.done).toBe(true);
     expect(all.body.progress[0].steps.unlock.checkpoint).toMatchObject({ passed: true, attempts: 2 });
     await request(t.app).post('/api/me/progress/demo-install/prepare/checkpoint').set(auth).send({ output: 'x' }).expect(404);
     await request(t.app).put('/api/me/progress/demo-install/nope').set(auth).send({ done: true }).expect(404);
@@ -70,7 +73,7 @@ describe('JSON API', () => {
     const a = await apiUser(t.app, 'alice');
     const b = await apiUser(t.app, 'bobby');
     await request(t.app).put('/api/me/progress/demo-install/prepare').set('Authorization', `Bearer ${b}`).send({ done: true }).expect(200);
-    const bob = t.services.users.byUsername('bobby')!;
+    const bob = t.ports.users.byUsername('bobby')!;
     expect((await request(t.app).put('/api/me/progress/demo-install/verify').set('Authorization', `Bearer ${a}`).send({ done: true, userId: bob.id })).status).toBe(400);
     expect((await request(t.app).get(`/api/me/progress?userId=${bob.id}`).set('Authorization', `Bearer ${a}`)).body.progress).toEqual([]);
     for (const path of [`/api/users/${bob.id}/progress`, `/api/progress/${bob.id}`, `/api/me/progress/${bob.id}`]) {

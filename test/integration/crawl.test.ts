@@ -33,8 +33,8 @@ async function crawl(agent: request.Agent, start: string[], max = 300): Promise<
 describe('every page a user can reach', () => {
   it('when visitors, learners and admins follow every link, then no page fails', async () => {
     await signUp(t.app, 'crawler-admin');
-    const u = t.services.users.byUsername('crawler-admin')!;
-    await t.services.users.update({ ...u, role: 'admin' });
+    const u = t.ports.users.byUsername('crawler-admin')!;
+    await t.ports.users.update({ ...u, role: 'admin' });
     const start = ['/', '/faq/new', '/faq/mine', '/review', '/insights', '/admin/users', '/sessions/new', '/account', '/join'];
     const results = {
       visitor: await crawl(request.agent(t.app), start),

@@ -35,8 +35,8 @@ describe('npm run faq:import-mbox', () => {
       expect(dns.causeHtml).toContain('<blockquote>');
 
       const token = await apiUser(t.app, 'importer-maint');
-      const u = t.services.users.byUsername('importer-maint')!;
-      await t.services.users.update({ ...u, role: 'maintainer' });
+      const u = t.ports.users.byUsername('importer-maint')!;
+      await t.ports.users.update({ ...u, role: 'maintainer' });
       const queue = await request(t.app).get('/api/review-queue').set('authorization', `Bearer ${token}`).expect(200);
       expect(queue.body.entries.filter((e: { origin: string | null }) => e.origin?.startsWith('Mailing list'))).toHaveLength(3);
     } finally {

@@ -52,12 +52,12 @@ describe('contributing an FAQ entry', () => {
     const id = 'bootstrap-stops-at-the-registry-login-with-an-expired';
     const stored = t.store.get<FaqEntry>('faq', id)!;
     expect(stored.status).toBe('in-review');
-    expect(stored.authors).toEqual([t.services.users.byUsername('newcomer')!.id]);
+    expect(stored.authors).toEqual([t.ports.users.byUsername('newcomer')!.id]);
     expect(stored.deployment).toEqual(['aio-sx']);
     expect(stored.tags).toEqual(['bootstrap', 'certificates']);
     expect(stored.causeHtml).toContain('<strong>wrong</strong>');
     expect(stored.revisions).toHaveLength(1);
-    expect(t.services.users.byUsername('newcomer')!.role).toBe('contributor');
+    expect(t.ports.users.byUsername('newcomer')!.role).toBe('contributor');
 
     const mine = await agent.get('/faq/mine').expect(200);
     expect(mine.text).toContain(ENTRY.title);

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import request from 'supertest';
-import { buildApp, csrfFrom, signUp, apiUser, type TestApp } from '../support/app.ts';
+import { buildApp, csrfFrom, signUp, apiUser, type TestApp, setRole } from '../support/app.ts';
 import type { Role } from '../../src/auth/users-repository.ts';
 import type { FaqEntry } from '../../src/faq/faq-types.ts';
 import { renderMarkdown } from '../../src/faq/faq-entry.ts';
@@ -38,10 +38,6 @@ function expectInert(html: string): void {
   expect(html).not.toMatch(/<script/i);
 }
 
-async function setRole(t: TestApp, username: string, role: Role) {
-  const u = t.services.users.byUsername(username)!;
-  await t.services.users.update({ ...u, role });
-}
 
 describe('hostile Markdown through submit, review and render', () => {
   let t: TestApp;

@@ -1,13 +1,9 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import request from 'supertest';
-import { buildApp, csrfFrom, signUp, apiUser, type TestApp } from '../support/app.ts';
+import { buildApp, csrfFrom, signUp, apiUser, type TestApp, setRole } from '../support/app.ts';
 import type { Role } from '../../src/auth/users-repository.ts';
 import type { FaqEntry } from '../../src/faq/faq-types.ts';
 
-async function setRole(t: TestApp, username: string, role: Role) {
-  const u = t.services.users.byUsername(username)!;
-  await t.services.users.update({ ...u, role });
-}
 
 const PASTED = `[sysadmin@controller-0 ~(keystone_admin)]$ kubectl get nodes
 2024-05-03T09:12:44.120Z E0503 09:12:44.120311   12345 memcache.go:265] couldn't get current server API group list: Get "http://localhost:8080/api?timeout=32s": dial tcp 127.0.0.1:8080: connect: connection refused
@@ -111,7 +107,8 @@ describe("I'm stuck on a step", () => {
     const agent = await signUp(t.app, 'stuckone');
     const page = await agent.get('/workshops/demo-install/steps/unlock');
     const output = '| 1  | controller-0 | controller  | locked         | disabled    | online       |\ncontroller-0 was administratively locked to take it out-of-service';
-    const res = await agent.post('/workshops/demo-install/steps/unlock/checkpoint').type('form').send({ _csrf: csrfFrom(page.text), output }).expect(200);
+    const posted = await agent.post('/workshops/demo-install/steps/unlock/checkpoint').type('form').send({ _csrf: csrfFrom(page.text), output }).expect(303);
+    const res = await agent.get(posted.headers.location!).expect(200);
     expect(res.text).toContain('These troubleshooting entries match your output');
     const result = res.text.slice(res.text.indexOf('id="checkpoint-result"'), res.text.indexOf('class="step-actions"'));
     expect(result).toContain('href="/faq/host-stays-locked"');

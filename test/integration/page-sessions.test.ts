@@ -49,8 +49,8 @@ describe('reading pages with a session', () => {
     await signUp(t.app, 'ended');
     const other = await logIn(t.app, 'ended');
     expect((await other.get('/dashboard')).text).toContain('>ended</a>');
-    const user = t.services.users.byUsername('ended')!;
-    await t.services.users.update({ ...user, sessionVersion: user.sessionVersion + 1 });
+    const user = t.ports.users.byUsername('ended')!;
+    await t.ports.users.update({ ...user, sessionVersion: user.sessionVersion + 1 });
     const page = await other.get('/dashboard').expect(200);
     expect(page.text).not.toContain('>ended</a>');
     expect(page.text).toContain('Sign in');

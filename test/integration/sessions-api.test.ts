@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import request from 'supertest';
-import { buildApp, apiUser, type TestApp } from '../support/app.ts';
+import { buildApp, apiUser, setRole, type TestApp } from '../support/app.ts';
 import type { Role } from '../../src/auth/users-repository.ts';
+import type { FaqPort } from '../../src/faq/faq-port.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -11,10 +12,12 @@ afterEach(async () => {
   await t.close();
 });
 
-async function withRole(username: string, role: Role) {
-  const u = t.services.users.byUsername(username)!;
-  await t.services.users.update({ ...u, role });
+/** Starts the test over on an app whose live sessions talk to this FAQ instead of the real one. */
+async function useFaq(faq: FaqPort) {
+  await t.close();
+  t = await buildApp({}, undefined, { faq });
 }
+const withRole = (username: string, role: Role) => setRole(t, username, role);
 async function userWith(username: string, role: Role = 'learner') {
   const token = await apiUser(t.app, username);
   if (role !== 'learner') await withRole(username, role);
@@ -119,8 +122,8 @@ describe('joining', () => {
     const limited = await buildApp({ RATE_LIMIT_JOIN: '3' });
     try {
       const host = await apiUser(limited.app, 'hostg');
-      const u = limited.services.users.byUsername('hostg')!;
-      await limited.services.users.update({ ...u, role: 'host' });
+      const u = limited.ports.users.byUsername('hostg')!;
+      await limited.ports.users.update({ ...u, role: 'host' });
       const s = (await request(limited.app).post('/api/sessions').set('Authorization', `Bearer ${host}`).send(body()).expect(201)).body;
       const guesser = await apiUser(limited.app, 'guesser');
       const join = (code: string) => request(limited.app).post('/api/sessions/join').set('Authorization', `Bearer ${guesser}`).send({ code });
@@ -257,14 +260,14 @@ describe('progress, report and FAQ drafts', () => {
 
   it('when a host turns an answered question into an FAQ draft, then the FAQ gets it once with the session as its source', async () => {
     const drafts: unknown[] = [];
-    t.services.faq = {
+    await useFaq({
       matchLog: () => [{ id: 'host-stays-locked', title: 'The host stays locked' }],
       whenIndexed: async () => {},
       createDraft: async (input) => {
         drafts.push(input);
         return { id: `draft-${drafts.length}` };
       },
-    };
+    });
     const host = await userWith('hostq', 'host');
     const s = await liveSession(host);
     const alice = await userWith('alice');

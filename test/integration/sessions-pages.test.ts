@@ -12,8 +12,8 @@ afterEach(async () => {
 
 async function host(name = 'hoster') {
   const agent = await signUp(t.app, name);
-  const u = t.services.users.byUsername(name)!;
-  await t.services.users.update({ ...u, role: 'host' });
+  const u = t.ports.users.byUsername(name)!;
+  await t.ports.users.update({ ...u, role: 'host' });
   return agent;
 }
 type Agent = Awaited<ReturnType<typeof signUp>>;
@@ -109,7 +109,7 @@ describe('session pages', () => {
     const done = await alice.post('/workshops/demo-install/steps/prepare/progress').type('form').send({ _csrf: csrfFrom(after.text), done: '1' });
     expect(done.status).toBe(303);
     await new Promise((r) => setTimeout(r, 30));
-    const p = t.store.get<{ stepsDone: string[]; currentStep: string; stuck?: unknown }>('participants', `${s.id}~${t.services.users.byUsername('alice')!.id}`)!;
+    const p = t.store.get<{ stepsDone: string[]; currentStep: string; stuck?: unknown }>('participants', `${s.id}~${t.ports.users.byUsername('alice')!.id}`)!;
     expect(p).toMatchObject({ stepsDone: ['prepare'], currentStep: 'unlock' });
     expect(p.stuck).toBeUndefined();
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { buildApp, apiUser, csrfFrom, type TestApp } from '../support/app.ts';
-import { sessionsRuntime } from '../../src/sessions/sessions-feature.ts';
+import type { StreamOptions } from '../../src/sessions/live-broker.ts';
 
 interface SseEvent { id?: string; event: string; data: string }
 
@@ -71,18 +71,26 @@ let server: http.Server;
 let base: string;
 const streams: { close: () => void }[] = [];
 
-beforeEach(async () => {
-  t = await buildApp();
+/** A fresh app and server; `streams` changes the live-stream settings (heartbeats, caps, re-checks). */
+async function boot(streams?: Partial<StreamOptions>) {
+  t = await buildApp({}, undefined, { streams });
   server = t.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterEach(async () => {
+}
+async function shutdown() {
   for (const s of streams.splice(0)) s.close();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
   await t.close();
-});
+}
+/** Starts the test over on an app with other stream settings. */
+async function rebootWith(options: Partial<StreamOptions>) {
+  await shutdown();
+  await boot(options);
+}
+beforeEach(() => boot());
+afterEach(() => shutdown());
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 async function sse(path: string, headers: Record<string, string>) {
@@ -92,8 +100,8 @@ async function sse(path: string, headers: Record<string, string>) {
 }
 async function room() {
   const host = await apiUser(t.app, 'host1');
-  const u = t.services.users.byUsername('host1')!;
-  await t.services.users.update({ ...u, role: 'host' });
+  const u = t.ports.users.byUsername('host1')!;
+  await t.ports.users.update({ ...u, role: 'host' });
   const created = await request(t.app).post('/api/sessions').set(bearer(host)).send({
     workshop: 'demo-install', title: 'Live test', startsAt: new Date().toISOString(), durationMinutes: 60, capacity: 50,
   }).expect(201);
@@ -157,7 +165,7 @@ describe('live streams (SSE)', () => {
   });
 
   it('sends a heartbeat comment at the configured interval', async () => {
-    sessionsRuntime(t.services)!.broker.configure({ heartbeatMs: 40 });
+    await rebootWith({ heartbeatMs: 40 });
     const r = await room();
     const s = await sse(`/api/sessions/${r.id}/events`, bearer(r.host));
     await within((async () => { while (s.comments.length < 2) await new Promise((x) => setTimeout(x, 10)); })(), 1000, 'two heartbeats');
@@ -168,23 +176,27 @@ describe('live streams (SSE)', () => {
     const r = await room();
     const s = await sse(`/api/sessions/${r.id}/events`, bearer(r.host));
     const admin = await apiUser(t.app, 'boss');
-    await t.services.users.update({ ...t.services.users.byUsername('boss')!, role: 'admin' });
-    await t.services.users.update({ ...t.services.users.byUsername('host1')!, role: 'learner' });
+    await t.ports.users.update({ ...t.ports.users.byUsername('boss')!, role: 'admin' });
+    await t.ports.users.update({ ...t.ports.users.byUsername('host1')!, role: 'learner' });
     await request(t.app).post(`/api/sessions/${r.id}/announcements`).set(bearer(admin)).send({ text: 'secret plan' }).expect(201);
     await within(s.ended, 1000, 'stream close');
     expect(s.events.some((e) => e.data.includes('secret plan'))).toBe(false);
     const back = await sse(`/api/sessions/${r.id}/events`, bearer(r.host));
     expect(back.status).toBe(403);
+  });
 
-    // The timer alone also notices, with no event to trigger it.
-    sessionsRuntime(t.services)!.broker.configure({ recheckMs: 50 });
+  it('when a host is demoted and nothing happens in the room, then the periodic check closes their stream', async () => {
+    await rebootWith({ recheckMs: 50 });
+    const r = await room();
+    const admin = await apiUser(t.app, 'boss');
+    await t.ports.users.update({ ...t.ports.users.byUsername('boss')!, role: 'admin' });
     const adminStream = await sse(`/api/sessions/${r.id}/events`, bearer(admin));
-    await t.services.users.update({ ...t.services.users.byUsername('boss')!, role: 'learner' });
+    expect(adminStream.status).toBe(200);
+    await t.ports.users.update({ ...t.ports.users.byUsername('boss')!, role: 'learner' });
     await within(adminStream.ended, 1000, 'stream close by timer');
   });
 
-  it('when a host signs out, then the stream opened with their cookie is closed', async () => {
-    sessionsRuntime(t.services)!.broker.configure({ recheckMs: 50 });
+  it('when a host signs out, then the stream opened with their cookie is closed at once (not at the next periodic check)', async () => {
     const r = await room();
     const login = await fetch(`${base}/login`);
     const pre = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -197,18 +209,21 @@ describe('live streams (SSE)', () => {
     const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
     const s = await sse(`/api/sessions/${r.id}/events`, { cookie });
     expect(s.status).toBe(200);
-    const page = await (await fetch(`${base}/sessions`, { headers: { cookie } })).text();
+    const pageRes = await fetch(`${base}/sessions`, { headers: { cookie } });
+    const page = await pageRes.text();
+    // The form's token comes with its cookie, as a browser would keep it.
+    const withCsrf = [cookie, ...pageRes.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
     const out = await fetch(`${base}/logout`, {
-      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST', redirect: 'manual', headers: { cookie: withCsrf, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: csrfFrom(page) }),
     });
     expect(out.status).toBe(302);
+    // The periodic check runs every 5 s here: closing within 1 s means the sign-out itself closed it.
     await within(s.ended, 1000, 'stream close after logout');
   });
 
   it('caps streams per user and in total with 429, and releases them when clients leave', async () => {
-    const runtime = sessionsRuntime(t.services)!;
-    runtime.broker.configure({ perUser: 2, total: 3 });
+    await rebootWith({ perUser: 2, total: 3 });
     const r = await room();
     await join(r.alice, r.code);
     await join(r.bob, r.code);
@@ -219,13 +234,12 @@ describe('live streams (SSE)', () => {
     const b1 = await sse(`/api/sessions/${r.id}/my-events`, bearer(r.bob));
     const h1 = await sse(`/api/sessions/${r.id}/events`, bearer(r.host));
     expect([b1.status, h1.status]).toEqual([200, 429]);
-    expect(runtime.broker.totals().streams).toBe(3);
     const admin = await apiUser(t.app, 'boss');
-    await t.services.users.update({ ...t.services.users.byUsername('boss')!, role: 'admin' });
+    await t.ports.users.update({ ...t.ports.users.byUsername('boss')!, role: 'admin' });
+    const streamCount = async () => (await request(t.app).get('/api/sessions/stats').set(bearer(admin)).expect(200)).body.streams as number;
+    expect(await streamCount()).toBe(3);
     for (const s of [a1, a2, b1]) s.close();
-    await within((async () => { while (runtime.broker.totals().streams > 0) await new Promise((x) => setTimeout(x, 10)); })(), 1000, 'release');
-    const stats = await request(t.app).get('/api/sessions/stats').set(bearer(admin)).expect(200);
-    expect(stats.body.streams).toBe(0);
+    await within((async () => { while ((await streamCount()) > 0) await new Promise((x) => setTimeout(x, 10)); })(), 1000, 'release');
     await request(t.app).get('/api/sessions/stats').set(bearer(r.alice)).expect(403);
   });
 

@@ -6,7 +6,8 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { openStore, type Store } from '../../src/lib/db.ts';
 import { loadContent } from '../../src/content/content-loader.ts';
 import { seedFaqIds } from '../../src/content/faq-seed.ts';
-import { createApp, type Services } from '../../src/app.ts';
+import { createApp, type App, type AppDeps } from '../../src/app.ts';
+import type { Role } from '../../src/lib/web/roles.ts';
 import type { Express } from 'express';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -14,7 +15,7 @@ export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 export interface TestApp {
   app: Express;
   store: Store;
-  services: Services;
+  ports: App['ports'];
   config: Config;
   dir: string;
   /** Closes the store and opens a new app on the same data folder, as a restart would (with other settings if given). */
@@ -39,13 +40,13 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 }
 
 /** The real app on a real store in a fresh temp folder, with the fixture content. */
-export async function buildApp(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'onramp-test-'))): Promise<TestApp> {
+export async function buildApp(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'onramp-test-')), overrides?: AppDeps['overrides']): Promise<TestApp> {
   const config = testConfig(dir, env);
   const store = await openStore(join(dir, 'store'), { log: () => {} });
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
   // TEST_LOG=1 shows the app's own log (e.g. the cause of a 500) while debugging a test.
-  const { app, services, start, close } = createApp({ config, store, content: { current: content }, log: (m) => { if (process.env.TEST_LOG) console.error(m); } });
+  const { app, ports, start, close } = createApp({ config, store, content: { current: content }, overrides, log: (m) => { if (process.env.TEST_LOG) console.error(m); } });
   await start();
   const closeAll = async () => {
     close();
@@ -54,12 +55,12 @@ export async function buildApp(env: Record<string, string> = {}, dir = mkdtempSy
   return {
     app,
     store,
-    services,
+    ports,
     config,
     dir,
     async restart(nextEnv = env) {
       await closeAll();
-      return buildApp(nextEnv, dir);
+      return buildApp(nextEnv, dir, overrides);
     },
     async close() {
       await closeAll();
@@ -97,4 +98,11 @@ export async function apiUser(app: Express, username: string, password = 'correc
   await request(app).post('/api/users').send({ username, password }).expect(201);
   const res = await request(app).post('/api/tokens').send({ username, password, name: 'test' }).expect(201);
   return res.body.token as string;
+}
+
+/** Gives an existing account a role, as an admin would (its sessions end, so sign in again after). */
+export async function setRole(t: Pick<TestApp, 'ports'>, username: string, role: Role): Promise<void> {
+  const u = t.ports.users.byUsername(username);
+  if (!u) throw new Error(`no user ${username}`);
+  await t.ports.users.update({ ...u, role });
 }

@@ -1,0 +1,102 @@
+import type { Request, Response } from 'express';
+import type { AppContext, Feature } from '../lib/feature.ts';
+import type { Store } from '../lib/store/store.ts';
+import { limiter, bodyUsername } from '../lib/rate-limits.ts';
+import type { CookieJar } from '../lib/web/cookies.ts';
+import type { Csrf } from '../lib/web/csrf.ts';
+import { createUsersRepository, toSessionUser, usernameKey } from './users-repository.ts';
+import { createTokensRepository } from './tokens-repository.ts';
+import { createWebSessions } from './web-sessions.ts';
+import { createAuthService } from './auth-service.ts';
+import { createPassport } from './passport.ts';
+import { bearerAuth, cookieAuth, visitorOf } from './request-auth.ts';
+import { authRoutes } from './auth-routes.ts';
+import { authApi } from './auth-api.ts';
+import type { AccountsPort } from './auth-port.ts';
+
+const YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+export interface AuthDeps extends AppContext {
+  store: Store;
+  jar: CookieJar;
+  csrf: Csrf;
+  /** A visitor signed in: their progress joins the account. */
+  onSignIn: (e: { userId: string; visitorLearnerId: string }) => Promise<void>;
+  /** An account is being deleted: what other features keep of the user goes too. */
+  forgetUser: (userId: string) => Promise<void>;
+}
+
+/** Accounts, sign-in, browser sessions, access tokens and the account page. */
+export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort; auth: ReturnType<typeof createAuthService>; users: ReturnType<typeof createUsersRepository>; tokens: ReturnType<typeof createTokensRepository> } {
+  const { store, jar, config } = deps;
+  const users = createUsersRepository(store);
+  const tokens = createTokensRepository(store);
+  const sessions = createWebSessions(store, jar);
+  const auth = createAuthService({ store, users, tokens, endSessionsOf: (id) => sessions.endAllOf(id) });
+  const passport = createPassport(auth);
+  const signOutListeners: ((e: { userId: string; sessionId: string }) => void)[] = [];
+
+  // A browser that signed in to this account before may still sign in while the account's failed
+  // attempts are over the limit, so a stranger guessing passwords cannot lock its owner out.
+  const knownDevice = (req: Request) => {
+    const device = jar.readSigned(req, 'device');
+    const id = device?.startsWith('u:') ? device.slice(2) : undefined;
+    return !!id && users.peek(id)?.usernameKey === usernameKey(bodyUsername(req));
+  };
+  const loginByAccount = limiter(config.rateLimits.login, config.rateLimits.windowMs, {
+    skipSuccessfulRequests: true,
+    key: (req) => `user:${bodyUsername(req)}`,
+    skip: knownDevice,
+    message: deps.limits.loginMessage,
+  });
+
+  async function signIn(req: Request, res: Response, userId: string): Promise<void> {
+    const user = users.byId(userId);
+    if (!user) throw new Error(`signIn: no user ${userId}`);
+    const visitor = visitorOf(jar, req);
+    await sessions.start(req, res, user);
+    if (visitor) {
+      jar.clear(res, 'visitor');
+      await deps.onSignIn({ userId: user.id, visitorLearnerId: `anon-${visitor}` });
+    }
+    jar.setSigned(res, 'device', `u:${user.id}`, { maxAgeSeconds: YEAR_SECONDS });
+  }
+
+  async function signOut(req: Request, res: Response): Promise<void> {
+    const session = sessions.read(req);
+    await sessions.end(req, res);
+    if (session) for (const l of signOutListeners) l({ userId: session.userId, sessionId: session.sid });
+  }
+
+  const accounts: AccountsPort = {
+    peek: (id) => users.peek(id),
+    byUsername: (name) => {
+      const u = users.byUsername(name);
+      return u && toSessionUser(u);
+    },
+    name: (id) => users.peek(id)?.username ?? 'a former member',
+    async grantContributor(id) {
+      const user = users.byId(id);
+      if (user && user.role === 'learner') await users.update({ ...user, role: 'contributor' });
+    },
+    onRevoke: (l) => auth.onRevoke(l),
+    onSignOut: (l) => void signOutListeners.push(l),
+    isSessionActive: (sid) => sessions.isActive(sid),
+    tokenOwner: (token) => tokens.find(token)?.userId,
+    async saveProfile(id, profile) {
+      const user = users.byId(id);
+      if (user) await users.update({ ...user, profile });
+    },
+  };
+
+  return {
+    before: [bearerAuth(tokens, users), cookieAuth(jar, sessions, users)],
+    pages: authRoutes({ auth, tokens, passport, limits: deps.limits, loginByAccount, signIn, signOut, forgetUser: deps.forgetUser }),
+    api: authApi({ auth, tokens, limits: deps.limits, loginByAccount, csrfToken: (req, res) => deps.csrf.tokenFor(req, res)() }),
+    accounts,
+    auth,
+    users,
+    tokens,
+    stop: () => sessions.close(),
+  };
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
+import type { Store } from '../lib/store/store.ts';
+import type { CookieJar } from '../lib/web/cookies.ts';
+
+/** A signed-in browser: the only server-side session Onramp keeps (visitors have none). */
+export interface WebSession {
+  sid: string;
+  userId: string;
+  /** The user's `sessionVersion` at sign-in: bumping it ends every session of the user at once. */
+  version: number;
+  createdAt: string;
+  expires: number;
+}
+
+/** Records written by express-session before this module existed (`passport.user` = "id:version"). */
+interface LegacyRecord {
+  sid: string;
+  data: { passport?: { user?: string } };
+  expires: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+export const SESSION_TTL_MS = 14 * DAY;
+const SWEEP_EVERY = 60 * 60 * 1000;
+
+/**
+ * Browser sessions of signed-in users, kept in the store (`sessions`). A session is written twice in
+ * its life: at sign-in and at sign-out. Reading one is a cookie whose signature is remembered once
+ * verified, a shared frozen record and the user it names; the same for every method, so there is one
+ * path to reason about. Sessions last 14 days from sign-in.
+ */
+export function createWebSessions(store: Store, jar: CookieJar, ttlMs = SESSION_TTL_MS) {
+  function normalize(rec: WebSession | LegacyRecord | undefined): WebSession | undefined {
+    if (!rec || rec.expires < Date.now()) return undefined;
+    if ('userId' in rec) return rec;
+    const [userId, version] = String(rec.data?.passport?.user ?? '').split(':');
+    return userId ? { sid: rec.sid, userId, version: Number(version), createdAt: '', expires: rec.expires } : undefined;
+  }
+
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    const ops = [];
+    for (const rec of store.values<WebSession>('sessions')) if (rec.expires < now) ops.push({ c: 'sessions', k: rec.sid, v: null });
+    store.commit(ops).catch(() => {});
+  }, SWEEP_EVERY);
+  sweeper.unref();
+
+  return {
+    /** The live session the request's cookie names, if any (shared and frozen: never change it). */
+    read(req: Request): Readonly<WebSession> | undefined {
+      const sid = jar.readSigned(req, 'sid');
+      return sid ? normalize(store.peek<WebSession | LegacyRecord>('sessions', sid) as WebSession | LegacyRecord | undefined) : undefined;
+    },
+
+    /** Whether a session still exists (a signed-out one is gone): live streams ask this. */
+    isActive: (sid: string) => normalize(store.peek<WebSession>('sessions', sid) as WebSession | undefined) !== undefined,
+
+    /** A new session for the user, replacing the request's old one: the id changes at every sign-in. */
+    async start(req: Request, res: Response, user: { id: string; sessionVersion: number }): Promise<WebSession> {
+      const old = jar.readSigned(req, 'sid');
+      const now = Date.now();
+      const session: WebSession = { sid: randomBytes(24).toString('base64url'), userId: user.id, version: user.sessionVersion, createdAt: new Date(now).toISOString(), expires: now + ttlMs };
+      const ops = [{ c: 'sessions', k: session.sid, v: session as unknown }];
+      if (old && old !== session.sid) ops.push({ c: 'sessions', k: old, v: null });
+      await store.commit(ops);
+      jar.setSigned(res, 'sid', session.sid, { maxAgeSeconds: Math.floor(ttlMs / 1000) });
+      return session;
+    },
+
+    async end(req: Request, res: Response): Promise<string | undefined> {
+      const sid = jar.readSigned(req, 'sid');
+      jar.clear(res, 'sid');
+      if (sid && store.peek('sessions', sid)) await store.commit([{ c: 'sessions', k: sid, v: null }]);
+      return sid;
+    },
+
+    /** Removes every session of a user (their account is being deleted). */
+    async endAllOf(userId: string): Promise<void> {
+      const ops = [];
+      for (const rec of store.values<WebSession | LegacyRecord>('sessions')) if (normalize(rec)?.userId === userId) ops.push({ c: 'sessions', k: rec.sid, v: null });
+      await store.commit(ops);
+    },
+
+    close: () => clearInterval(sweeper),
+  };
+}
+
+export type WebSessions = ReturnType<typeof createWebSessions>;

@@ -1,0 +1,48 @@
+import { createHmac } from 'node:crypto';
+import { doubleCsrf } from 'csrf-csrf';
+import type { Request, Response } from 'express';
+import type { CookieJar } from './cookies.ts';
+import { viaToken, webSessionId } from './roles.ts';
+
+const CREDENTIAL_ENDPOINTS = new Set(['/api/users', '/api/tokens']);
+
+/**
+ * CSRF protection without a server-side session (csrf-csrf, signed double-submit cookie): the token
+ * is an HMAC bound to the signed-in session's id, or to nothing for a visitor, and its copy lives in an
+ * HttpOnly cookie. So a visitor who only reads creates nothing on the server, and a sign-in makes
+ * every older token useless. The same-origin check (security.ts) runs before it.
+ */
+export function createCsrf(secrets: readonly string[], jar: CookieJar, secure: boolean) {
+  // A key of its own, derived from the session secrets, so that no HMAC is shared between uses.
+  const keys = secrets.map((s) => createHmac('sha256', s).update('onramp csrf').digest('base64url'));
+  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+    getSecret: () => keys,
+    getSessionIdentifier: (req) => webSessionId(req) ?? '',
+    cookieName: jar.name('csrf'),
+    cookieOptions: { sameSite: 'lax', secure, httpOnly: true, path: '/' },
+    size: 24,
+    getCsrfTokenFromRequest: (req) => {
+      const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
+      if (typeof fromBody === 'string') return fromBody;
+      const header = req.headers['x-csrf-token'];
+      return typeof header === 'string' ? header : undefined;
+    },
+    // Requests authenticated by a bearer token carry no cookie, so there is nothing to forge.
+    // Sign-up and token creation by script send credentials, not cookies, as JSON (which a cross-site
+    // form cannot send without a CORS preflight); they are exempt too.
+    skipCsrfProtection: (req) =>
+      viaToken(req) ||
+      (req.method === 'POST' && CREDENTIAL_ENDPOINTS.has(req.path) && req.is('application/json') === 'application/json'),
+    errorConfig: { statusCode: 403, message: 'The form expired or did not come from this site. Reload the page and try again.', code: 'csrf_invalid' },
+  });
+  return {
+    protect: doubleCsrfProtection,
+    /** The request's token, made once per response however many forms ask for it. */
+    tokenFor(req: Request, res: Response): () => string {
+      let token: string | undefined;
+      return () => (token ??= generateCsrfToken(req, res));
+    },
+  };
+}
+
+export type Csrf = ReturnType<typeof createCsrf>;

@@ -1,0 +1,44 @@
+import type { CheckpointResult } from '../content/checkpoint.ts';
+import type { StepRecord } from './progress-repository.ts';
+
+export interface ProgressSummary {
+  workshop: string;
+  done: number;
+  total: number;
+  percent: number;
+  /** The step to resume at: the last visited unfinished step, else the first unfinished one. */
+  resumeStep: string;
+  startedAt?: string;
+  updatedAt?: string;
+  steps: Readonly<Record<string, Readonly<StepRecord>>>;
+}
+
+export type ProgressEvent = {
+  learnerId: string;
+  workshop: string;
+  step: string;
+  kind: 'done' | 'undone' | 'checkpoint' | 'visit';
+  passed?: boolean;
+  /** The hint a failed checkpoint showed. */
+  hint?: string;
+};
+export type ProgressListener = (event: ProgressEvent) => void;
+
+/** Where learners drop off, per workshop step. */
+export interface Funnel {
+  slug: string;
+  title: string;
+  started: number;
+  steps: { id: string; title: string; done: number; here: number; stalled: number }[];
+}
+
+/** What other features may ask of learner progress. */
+export interface ProgressPort {
+  summary(learnerId: string | undefined, slug: string): ProgressSummary;
+  all(learnerId: string | undefined): ProgressSummary[];
+  onChange(listener: ProgressListener): void;
+  /** Checks a checkpoint's output for a learner and records it, as the step page does. */
+  checkpoint(learnerId: string, slug: string, stepId: string, output: string): Promise<CheckpointResult & { attempt: number }>;
+  /** Drop-off per step, computed in slices and cached for a minute. */
+  funnels(): Promise<Funnel[]>;
+}
