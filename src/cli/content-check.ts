@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadContent } from '../content/content-loader.ts';
-import { loadFaqSeed, seedFaqIds } from '../content/faq-seed.ts';
+import { loadFaqSeed, seedFaqIds, seedReferenceProblems } from '../content/faq-seed.ts';
 import type { Problem } from '../content/front-matter.ts';
 
 /** `npm run content:check [CONTENT_DIR] [SEED_DIR]`: every problem with file and line; exit 1 if any. */
@@ -12,14 +12,7 @@ const seed = loadFaqSeed(seedDir, problems);
 const content = loadContent(contentDir, seedFaqIds(seedDir));
 problems.push(...content.problems, ...content.warnings);
 
-for (const entry of seed) {
-  for (const ref of entry.steps) {
-    const [w, s] = ref.split('/') as [string, string];
-    if (!content.workshops.get(w)?.stepById.has(s)) {
-      problems.push({ file: entry.file, line: 1, message: `steps: unknown workshop step ${ref}` });
-    }
-  }
-}
+problems.push(...seedReferenceProblems(seed, content, seedFaqIds(seedDir)));
 
 for (const p of problems) console.error(`${p.file}:${p.line}: ${p.message}`);
 const steps = [...content.workshops.values()].reduce((n, w) => n + w.steps.length, 0);

@@ -241,7 +241,8 @@ function loadWorkshop(
   return { ...meta.data, slug, html: r.html, variants: r.variants, steps, stepById: new Map(steps.map((s) => [s.id, s])) };
 }
 
-function linkExists(
+/** Whether an absolute internal link (`/workshops/...`, `/faq/<id>`) points at something that exists. */
+export function linkExists(
   href: string,
   workshops: Map<string, Workshop>,
   guides: Map<string, Guide>,

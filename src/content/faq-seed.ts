@@ -5,6 +5,8 @@ import { isSlug } from '../lib/validate.ts';
 import { compilePattern } from '../lib/patterns.ts';
 import { FaqSeedMeta } from './content-schemas.ts';
 import { parseFrontMatter, lineOfPath, type Problem } from './front-matter.ts';
+import { linkExists, type Content } from './content-loader.ts';
+import { renderTrusted } from '../lib/markdown.ts';
 
 export type FaqSeed = z.output<typeof FaqSeedMeta> & { id: string; cause: string; fix: string; file: string };
 
@@ -55,4 +57,23 @@ export function loadFaqSeed(dir: string, problems: Problem[] = [], warnings: Pro
     if (ok) out.push({ ...parsed.data, id, cause: cause!, fix: fix!, file: relFile });
   }
   return out;
+}
+
+/** What a seed entry points at must exist: the workshop steps it names and the pages its text links to. */
+export function seedReferenceProblems(seed: FaqSeed[], content: Content, faqIds: Set<string>): Problem[] {
+  const problems: Problem[] = [];
+  for (const entry of seed) {
+    const lines = readFileSync(entry.file, 'utf8').split('\n');
+    for (const href of renderTrusted(`${entry.cause}\n\n${entry.fix}`).links) {
+      if (!linkExists(href, content.workshops, content.guides, content.paths, faqIds)) {
+        const at = lines.findIndex((l) => l.includes(`(${href}`));
+        problems.push({ file: entry.file, line: at + 1 || 1, message: `broken internal link ${href}` });
+      }
+    }
+    for (const ref of entry.steps) {
+      const [w, s] = ref.split('/') as [string, string];
+      if (!content.workshops.get(w)?.stepById.has(s)) problems.push({ file: entry.file, line: lineOfPath(lines.join('\n'), ['steps']), message: `steps: unknown workshop step ${ref}` });
+    }
+  }
+  return problems;
 }

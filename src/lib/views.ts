@@ -1,5 +1,5 @@
 import ejs from 'ejs';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /**
@@ -12,54 +12,72 @@ import { dirname, join, relative, resolve } from 'node:path';
  * the page's locals with its own data on top, as with a runtime include. Paths starting with `/` are
  * relative to the views folder, others to the including file.
  *
- * Views are also compiled without `with (locals)`, which makes every name in a template (even EJS's
- * own `__append`) a dynamic lookup that V8 cannot optimize. Instead the names a view reads are found
- * in its code and declared from the locals up front (EJS's `destructuredLocals`); a name that is not
- * passed is `undefined`, so `typeof x !== 'undefined'` still works. Include data keeps a `with` of
- * its own, around the partial only.
+ * Views are compiled without `with (locals)`, which would make every name a dynamic lookup that V8
+ * cannot optimize. The names a view may read are the names of the data it is rendered with (Express
+ * merges app, response and render locals into one object): a view is compiled once per set of names,
+ * and each of them is declared from the data up front (EJS's `destructuredLocals`). Nothing is guessed
+ * from the template's code. A name that is not passed is not declared; test it with `typeof x !==
+ * 'undefined'` (reading it bare throws, which catches a route that forgot a local).
  *
  * Rules this implies: partials have no top-level `var` (it would be shared with the page; `let` and
- * `const` are scoped); includes are written in that one form, which compiling checks; and a local is
- * never named like a global (`process`, `crypto`…), which the view would read instead. An error's line
- * number counts lines of the expanded text.
+ * `const` are scoped to the partial's block); includes are written in that one form, which expanding
+ * checks. Every view is compiled once when the engine is made, so a broken template fails start-up
+ * (and the tests), naming its file. A runtime error is reported at the line of the file it is in, the
+ * partial's own when it happened in a partial.
  */
 const INCLUDE = /<%-\s*include\(\s*(['"])([^'"]+)\1\s*(?:,\s*([\s\S]*?))?\)\s*%>/g;
 
-export function expandIncludes(file: string, root: string, stack: string[] = []): string {
-  if (stack.includes(file)) throw new Error(`${file}: includes itself (${[...stack, file].map((f) => relative(root, f)).join(' → ')})`);
-  const text = readFileSync(file, 'utf8');
-  const expanded = text.replace(INCLUDE, (_m, _q: string, name: string, data: string | undefined) => {
-    const target = resolve(name.startsWith('/') ? join(root, name) : join(dirname(file), name));
-    const path = target.endsWith('.ejs') ? target : `${target}.ejs`;
-    if (relative(root, path).startsWith('..')) throw new Error(`${file}: include ${name} is outside the views folder`);
-    const body = expandIncludes(path, root, [...stack, file]);
-    return data?.trim() ? `<% with (${data.trim()}) { %>${body}<% } %>` : `<% { %>${body}<% } %>`;
-  });
-  if (/\binclude\(/.test(expanded.replace(INCLUDE, ''))) {
-    throw new Error(`${file}: write includes as <%- include('path'[, data]) %> so they can be expanded when compiling`);
-  }
-  return expanded;
+/** Where a line of expanded text came from. */
+export interface Origin {
+  file: string;
+  line: number;
 }
 
-const RESERVED = new Set(
-  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
-    'import in instanceof let new null return super switch this throw true try typeof var void while with yield await of ' +
-    'undefined arguments eval locals include escapeFn rethrow').split(' '),
-);
-const TAGS = /<%([=\-_#%]?)([\s\S]*?)[-_]?%>/g;
-const STRINGS = /'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"|`(?:\\.|[^`\\])*`/g;
+export interface Expanded {
+  text: string;
+  /** origins[i] is the source of line i + 1 of `text`. */
+  origins: Origin[];
+}
 
-/** The free names a template's code reads: every identifier that is not a property, a keyword, a global or declared by the template itself. */
-export function namesRead(template: string): string[] {
-  const names = new Set<string>();
-  const declared = new Set<string>();
-  for (const [, marker, code] of template.matchAll(TAGS)) {
-    if (marker === '#' || marker === '%') continue;
-    const js = code!.replace(STRINGS, '""');
-    for (const m of js.matchAll(/\b(?:var|let|const|function)\s+([A-Za-z_$][\w$]*)/g)) declared.add(m[1]!);
-    for (const m of js.matchAll(/(?<![\w$.])[A-Za-z_$][\w$]*/g)) names.add(m[0]);
+/** Appends `chunk` (whose first line continues the current output line) and records where new lines come from. */
+function append(out: Expanded, chunk: string, origin: (k: number) => Origin): void {
+  const pieces = chunk.split('\n');
+  out.text += pieces[0];
+  for (let k = 1; k < pieces.length; k++) {
+    out.text += `\n${pieces[k]}`;
+    out.origins.push(origin(k));
   }
-  return [...names].filter((n) => !RESERVED.has(n) && !declared.has(n) && !(n in globalThis)).sort();
+}
+
+export function expandIncludes(file: string, root: string, stack: string[] = []): Expanded {
+  if (stack.includes(file)) throw new Error(`${file}: includes itself (${[...stack, file].map((f) => relative(root, f)).join(' → ')})`);
+  const text = readFileSync(file, 'utf8');
+  const out: Expanded = { text: '', origins: [{ file, line: 1 }] };
+  let at = 0;
+  let line = 1;
+  for (const m of text.matchAll(INCLUDE)) {
+    const before = text.slice(at, m.index);
+    append(out, before, (k) => ({ file, line: line + k }));
+    line += before.split('\n').length - 1;
+    const [tag, , name, data] = m as unknown as [string, string, string, string | undefined];
+    const target = resolve(name.startsWith('/') ? join(root, name) : join(dirname(file), name));
+    const path = target.endsWith('.ejs') ? target : `${target}.ejs`;
+    if (relative(root, path).startsWith('..')) throw new Error(`${file}:${line}: include ${name} is outside the views folder`);
+    const body = expandIncludes(path, root, [...stack, file]);
+    // The newlines sit inside scriptlet tags, so they print nothing; they start the partial on a line
+    // of its own, so its lines keep their own origins.
+    append(out, data?.trim() ? `<% with (${data.trim()}) {\n%>` : '<% {\n%>', () => body.origins[0]!);
+    append(out, body.text, (k) => body.origins[k]!);
+    append(out, '<%\n} %>', () => ({ file, line }));
+    line += tag.split('\n').length - 1;
+    at = m.index! + tag.length;
+  }
+  append(out, text.slice(at), (k) => ({ file, line: line + k }));
+  const rest = out.text.replace(INCLUDE, '');
+  if (/\binclude\(/.test(rest)) {
+    throw new Error(`${file}: write includes as <%- include('path'[, data]) %> so they can be expanded when compiling`);
+  }
+  return out;
 }
 
 const SPECIAL = /[&<>'"]/;
@@ -73,20 +91,82 @@ export function escapeHtml(value: unknown): string {
   return ejs.escapeXML(value as string);
 }
 
-/** An Express view engine: compiles each view once (expanded) and renders it from then on. */
-export function ejsEngine(root: string) {
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const RESERVED = new Set(
+  ('break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+    'import in instanceof let new null return super switch this throw true try typeof var void while with yield await of ' +
+    'undefined arguments eval locals include escapeFn rethrow').split(' '),
+);
+
+/** Puts the failing file's own line and context in a render error (EJS reports a line of the expanded text). */
+function relocate(err: unknown, expanded: Expanded, root: string): unknown {
+  if (!(err instanceof Error)) return err;
+  const m = /^[^\n]*?:(\d+)\n[\s\S]*?\n\n([\s\S]*)$/.exec(err.message);
+  if (!m) return err;
+  const origin = expanded.origins[Number(m[1]) - 1];
+  if (!origin) return err;
+  const lines = readFileSync(origin.file, 'utf8').split('\n');
+  const context = lines
+    .slice(Math.max(origin.line - 3, 0), Math.min(lines.length, origin.line + 2))
+    .map((l, i, all) => {
+      const n = Math.max(origin.line - 3, 0) + i + 1;
+      return `${n === origin.line ? ' >> ' : '    '}${n}| ${l}`;
+    })
+    .join('\n');
+  err.message = `${relative(root, origin.file)}:${origin.line}\n${context}\n\n${m[2]}`;
+  (err as Error & { path?: string }).path = origin.file;
+  return err;
+}
+
+function viewFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? viewFiles(p) : name.endsWith('.ejs') ? [p] : [];
+  });
+}
+
+/**
+ * Compiles every view on its own (so a syntax error is charged to the file it is in, partial or
+ * page) and expands every page, so that start-up fails on a broken template.
+ */
+const checked = new Set<string>();
+
+export function checkViews(root: string): void {
+  // Views do not change while the process runs: once per folder (tests build many apps).
+  if (checked.has(root)) return;
+  for (const file of viewFiles(root)) {
+    const { text } = expandIncludes(file, root);
+    for (const source of [readFileSync(file, 'utf8'), text]) {
+      try {
+        ejs.compile(source, { filename: file, _with: false, localsName: 'locals', strict: false });
+      } catch (err) {
+        throw new Error(`${relative(root, file)}: ${(err as Error).message.split('\n')[0]}`);
+      }
+    }
+  }
+  checked.add(root);
+}
+
+/** An Express view engine: compiles each view once per set of local names, then renders it. */
+export function ejsEngine(root: string, options: { check?: boolean } = {}) {
+  if (options.check !== false) checkViews(root);
+  const expanded = new Map<string, Expanded>();
   const compiled = new Map<string, ejs.TemplateFunction>();
   return (file: string, data: object, cb: (err: unknown, html?: string) => void): void => {
+    let source: Expanded | undefined;
     try {
-      let fn = compiled.get(file);
+      const names = Object.keys(data).filter((n) => IDENTIFIER.test(n) && !RESERVED.has(n));
+      const key = `${file}\u0000${names.join(',')}`;
+      source = expanded.get(file);
+      if (!source) expanded.set(file, (source = expandIncludes(file, root)));
+      let fn = compiled.get(key);
       if (!fn) {
-        const text = expandIncludes(file, root);
-        fn = ejs.compile(text, { filename: file, root, views: [root], _with: false, destructuredLocals: namesRead(text), escape: escapeHtml }) as ejs.TemplateFunction;
-        compiled.set(file, fn);
+        fn = ejs.compile(source.text, { filename: file, root, views: [root], _with: false, destructuredLocals: names, escape: escapeHtml }) as ejs.TemplateFunction;
+        compiled.set(key, fn);
       }
       cb(null, fn(data as ejs.Data) as string);
     } catch (err) {
-      cb(err);
+      cb(source ? relocate(err, source, root) : err);
     }
   };
 }

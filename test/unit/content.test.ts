@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadContent } from '../../src/content/content-loader.ts';
-import { loadFaqSeed } from '../../src/content/faq-seed.ts';
+import { loadFaqSeed, seedReferenceProblems } from '../../src/content/faq-seed.ts';
 import { FIXTURES } from '../support/app.ts';
 
 function contentCopy(): string {
@@ -116,12 +116,16 @@ describe('the shipped content', () => {
     const seedProblems: { file: string }[] = [];
     const seed = loadFaqSeed(join(root, 'seed'), seedProblems as never);
     const c = loadContent(join(root, 'workshops'), new Set(seed.map((s) => s.id)));
-    expect([...c.problems, ...c.warnings, ...seedProblems]).toEqual([]);
+    expect([...c.problems, ...c.warnings, ...seedProblems, ...seedReferenceProblems(seed, c, new Set(seed.map((s) => s.id)))]).toEqual([]);
     const aio = c.workshops.get('aio-simplex-virtual')!;
     expect(aio.steps.length).toBeGreaterThanOrEqual(8);
     expect(aio.steps.filter((s) => s.checkpoint).length).toBeGreaterThanOrEqual(5);
     expect(c.guides.has('how-starlingx-fits')).toBe(true);
-    expect(seed.length).toBeGreaterThanOrEqual(30);
+    expect(seed.length).toBeGreaterThanOrEqual(80);
+    for (const id of ['openstack-aio-sx', 'aio-duplex-virtual', 'registry-mirror', 'contributor-first-change', 'first-kubernetes-app']) expect(c.workshops.has(id), id).toBe(true);
+    for (const id of ['networks', 'troubleshooting-basics', 'bare-metal-aio-sx', 'distributed-cloud', 'office-hours']) expect(c.guides.has(id), id).toBe(true);
+    // Every page that shows commands says what it was checked against.
+    for (const w of c.workshops.values()) for (const s of w.steps) if (/<code class="hljs language-(bash|console)/.test(s.html)) expect(s.sources.length, s.file).toBeGreaterThan(0);
   });
 });
 

@@ -3,7 +3,7 @@ import ejs from 'ejs';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ejsEngine, escapeHtml, expandIncludes, namesRead } from '../../src/lib/views.ts';
+import { checkViews, ejsEngine, escapeHtml, expandIncludes } from '../../src/lib/views.ts';
 
 function viewsDir(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'onramp-views-'));
@@ -15,7 +15,7 @@ function viewsDir(files: Record<string, string>): string {
 }
 
 const render = (root: string, file: string, data: object) =>
-  new Promise<string>((resolve, reject) => ejsEngine(root)(join(root, file), data, (err, html) => (err ? reject(err) : resolve(html!))));
+  new Promise<string>((resolve, reject) => ejsEngine(root, { check: false })(join(root, file), data, (err, html) => (err ? reject(err) : resolve(html!))));
 
 describe('views', () => {
   it('when a page includes partials by absolute or relative path, with or without data, then it renders as with runtime includes', async () => {
@@ -42,9 +42,39 @@ describe('views', () => {
     expect(() => expandIncludes(join(root, 'odd.ejs'), root)).toThrow(/odd\.ejs: write includes as/);
   });
 
-  it("when a view's names are read, then globals, keywords, properties, strings and its own declarations are left out", () => {
-    const names = namesRead("<% var s = state.session; %><%= encodeURIComponent(path) %><%= user ? user.name : 'class' %><%# note %>");
-    expect(names).toEqual(['path', 'state', 'user']);
+  it('when a partial declares a name the page also uses, then each sees its own', async () => {
+    const root = viewsDir({
+      'part.ejs': "<% const title = 'inner' %><i><%= title %></i>",
+      'page.ejs': "<h1><%= title %></h1><%- include('part') %><p><%= title %></p>",
+    });
+    expect(await render(root, 'page.ejs', { title: 'Outer' })).toBe('<h1>Outer</h1><i>inner</i><p>Outer</p>');
+  });
+
+  it('when a local is used inside a template literal, or is named like a global, then the local is read', async () => {
+    const root = viewsDir({ 'page.ejs': '<%= `${who} took ${performance} ms` %>' });
+    expect(await render(root, 'page.ejs', { who: 'me', performance: 12 })).toBe('me took 12 ms');
+  });
+
+  it('when a local is not passed, then typeof tests work and a bare read names the missing local', async () => {
+    const root = viewsDir({ 'ok.ejs': "<%= typeof flash !== 'undefined' ? flash : 'none' %>", 'bad.ejs': '<%= forgotten %>' });
+    expect(await render(root, 'ok.ejs', {})).toBe('none');
+    expect(await render(root, 'ok.ejs', { flash: 'hi' })).toBe('hi');
+    await expect(render(root, 'bad.ejs', {})).rejects.toThrow(/forgotten is not defined/);
+  });
+
+  it('when an error happens inside a partial, then it is reported at the partial\'s own file and line', async () => {
+    const root = viewsDir({
+      'partials/box.ejs': 'line one\nline two\n<%= item.name.toUpperCase() %>\n',
+      'page.ejs': "first\nsecond\n<%- include('/partials/box', { item: {} }) %>\nlast\n",
+    });
+    const err = await render(root, 'page.ejs', {}).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/^partials\/box\.ejs:3\n/);
+    expect((err as Error).message).toContain(' >> 3| <%= item.name.toUpperCase() %>');
+  });
+
+  it('when a template does not compile, then checking the views (at start-up) fails and names the file', () => {
+    const root = viewsDir({ 'fine.ejs': '<p><%= a %></p>', 'partials/broken.ejs': '<% if (x) { %>unclosed' });
+    expect(() => checkViews(root)).toThrow(/partials\/broken\.ejs/);
   });
 
   it('when values are escaped, then the result is the same as EJS escaping', () => {
