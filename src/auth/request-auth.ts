@@ -36,6 +36,7 @@ export function bearerAuth(tokens: TokensRepository, users: UsersRepository): Re
     const scopes = token.scopes ?? ['all'];
     if (!allowedFor(scopes, req.method, req.path)) return next(forbidden('This token may only post checkpoint output and read your progress.'));
     setIdentity(req, { user: toSessionUser(user), viaToken: true, tokenScopes: scopes });
+    tokens.touch(token);
     next();
   };
 }

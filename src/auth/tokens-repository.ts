@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Store } from '../lib/store/store.ts';
+import type { DeepReadonly, Store } from '../lib/store/store.ts';
 
 /** What a token may do: everything its owner may (`all`), or only post checkpoint output (`checkpoints`). */
 export const TOKEN_SCOPES = ['all', 'checkpoints'] as const;
@@ -20,7 +20,11 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 /** Personal access tokens: only a SHA-256 of each token is stored; the token is shown once. */
 export function createTokensRepository(store: Store) {
-  const ofUser = (userId: string) => [...store.values<ApiToken>('tokens')].filter((t) => t.userId === userId);
+  const ofUser = (userId: string) =>
+    store
+      .keysOf('tokens', 'owner', userId)
+      .flatMap((k) => store.get<ApiToken>('tokens', k) ?? [])
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   return {
     async create(userId: string, name: string, scopes: TokenScope[] = ['all']): Promise<{ token: string; record: ApiToken }> {
       const token = `onr_${randomBytes(24).toString('base64url')}`;
@@ -34,6 +38,11 @@ export function createTokensRepository(store: Store) {
       return store.peek<ApiToken>('tokens', hashToken(token));
     },
     forUser: ofUser,
+    /** Records when a token was last used, at most every ten minutes (a write per call would cost every call). */
+    touch(record: DeepReadonly<ApiToken>, now = Date.now()): void {
+      if (record.lastUsedAt && now - Date.parse(record.lastUsedAt) < 10 * 60_000) return;
+      store.commit([{ c: 'tokens', k: record.hash, v: { ...record, lastUsedAt: new Date(now).toISOString() } }]).catch(() => {});
+    },
     async revoke(userId: string, id: string): Promise<boolean> {
       const t = ofUser(userId).find((x) => x.id === id);
       if (!t) return false;

@@ -21,6 +21,15 @@ interface LegacyRecord {
 }
 
 const DAY = 24 * 60 * 60 * 1000;
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Reading a page never changes a session: a read handler that tries to is a bug, and says so loudly
+ * (an identity provider's redirect back, which must sign in on a GET, opts in with allowOnRead).
+ */
+function assertChangeAllowed(req: Request, what: string, allowOnRead = false): void {
+  if (READS.has(req.method) && !allowOnRead) throw new Error(`${what} on a ${req.method} request (${req.path}): sessions change only on POST, PUT, PATCH or DELETE`);
+}
 export const SESSION_TTL_MS = 14 * DAY;
 const SWEEP_EVERY = 60 * 60 * 1000;
 
@@ -57,7 +66,8 @@ export function createWebSessions(store: Store, jar: CookieJar, ttlMs = SESSION_
     isActive: (sid: string) => normalize(store.peek<WebSession>('sessions', sid) as WebSession | undefined) !== undefined,
 
     /** A new session for the user, replacing the request's old one: the id changes at every sign-in. */
-    async start(req: Request, res: Response, user: { id: string; sessionVersion: number }): Promise<WebSession> {
+    async start(req: Request, res: Response, user: { id: string; sessionVersion: number }, options: { allowOnRead?: boolean } = {}): Promise<WebSession> {
+      assertChangeAllowed(req, 'Signing in', options.allowOnRead);
       const old = jar.readSigned(req, 'sid');
       const now = Date.now();
       const session: WebSession = { sid: randomBytes(24).toString('base64url'), userId: user.id, version: user.sessionVersion, createdAt: new Date(now).toISOString(), expires: now + ttlMs };
@@ -69,6 +79,7 @@ export function createWebSessions(store: Store, jar: CookieJar, ttlMs = SESSION_
     },
 
     async end(req: Request, res: Response): Promise<string | undefined> {
+      assertChangeAllowed(req, 'Signing out');
       const sid = jar.readSigned(req, 'sid');
       jar.clear(res, 'sid');
       if (sid && store.peek('sessions', sid)) await store.commit([{ c: 'sessions', k: sid, v: null }]);
@@ -78,7 +89,7 @@ export function createWebSessions(store: Store, jar: CookieJar, ttlMs = SESSION_
     /** Removes every session of a user (their account is being deleted). */
     async endAllOf(userId: string): Promise<void> {
       const ops = [];
-      for (const rec of store.values<WebSession | LegacyRecord>('sessions')) if (normalize(rec)?.userId === userId) ops.push({ c: 'sessions', k: rec.sid, v: null });
+      for (const sid of store.keysOf('sessions', 'user', userId)) ops.push({ c: 'sessions', k: sid, v: null });
       await store.commit(ops);
     },
 

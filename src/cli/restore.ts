@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../config.ts';
 import { STORE_OPTIONS } from '../lib/db.ts';
-import { restoreInto } from '../lib/store/store.ts';
+import { restoreInto } from '../lib/store/restore.ts';
 
 /** `npm run restore FILE`: validates a backup and loads it into a stopped instance. */
 const file = process.argv[2];

@@ -7,8 +7,8 @@ import { Store, type StoreOptions } from './store/store.ts';
 export const STORE_OPTIONS: StoreOptions = {
   collections: {
     users: { shards: 4, indexes: { username: (u: { usernameKey: string }) => u.usernameKey } },
-    sessions: { shards: 8 },
-    tokens: { shards: 2 },
+    sessions: { shards: 8, groups: { user: (s: { userId?: string }) => s.userId } },
+    tokens: { shards: 2, groups: { owner: (t: { userId: string }) => t.userId } },
     progress: { shards: 32 },
     checkpointAttempts: { shards: 16 },
     passwordResets: { shards: 1 },

@@ -100,3 +100,22 @@ describe('reading pages with a session', () => {
     expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
   });
 });
+
+describe('sessions change only on unsafe methods', () => {
+  it('when a read handler tries to sign someone in or out, then it fails loudly instead of changing the session', async () => {
+    const { createWebSessions } = await import('../../src/auth/web-sessions.ts');
+    const { createCookieJar } = await import('../../src/lib/web/cookies.ts');
+    t = await buildApp();
+    const t2 = t;
+    {
+      const sessions = createWebSessions(t2.store, createCookieJar(['x'.repeat(32)], false));
+      const get = { method: 'GET', path: '/dashboard', headers: {} } as never;
+      const res = { setHeader() {}, getHeader() {} } as never;
+      await expect(sessions.start(get, res, { id: 'u', sessionVersion: 1 })).rejects.toThrow(/Signing in on a GET request \(\/dashboard\)/);
+      await expect(sessions.end(get, res)).rejects.toThrow(/Signing out on a GET request/);
+      expect(t2.store.count('sessions')).toBe(0);
+      sessions.close();
+    }
+  });
+
+});

@@ -3,11 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync, readdirSync, statSync, exists
 import { open as openFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Store, restoreInto, type StoreOptions } from '../../src/lib/store/store.ts';
+import { Store, type StoreOptions } from '../../src/lib/store/store.ts';
+import { restoreInto } from '../../src/lib/store/restore.ts';
 import { StoreCorruptError, StoreLockedError, StoreWriteError } from '../../src/lib/store/store-errors.ts';
 
 const OPTIONS: StoreOptions = {
-  collections: { items: { shards: 4, indexes: { name: (v: { name: string }) => v.name } }, other: { shards: 1 } },
+  collections: {
+    items: { shards: 4, indexes: { name: (v: { name: string }) => v.name }, groups: { owner: (v: { owner?: string }) => v.owner } },
+    other: { shards: 1 },
+  },
   compactIntervalMs: 0,
   log: () => {},
 };
@@ -101,6 +105,44 @@ describe('store', () => {
       expect(statSync(join(dir, f)).mode & 0o077).toBe(0);
     }
     expect(readdirSync(dir).filter((n) => n.startsWith('journal-'))).toHaveLength(1);
+  });
+
+  it('when compaction runs while writes keep arriving, then every acknowledged write survives a reopen and no journal is lost', async () => {
+    const dir = tmp();
+    const s = await openStore(dir);
+    let acked = 0;
+    const writer = (async () => {
+      for (let i = 0; i < 400; i++) {
+        await s.commit([{ c: 'items', k: `k${i}`, v: { name: `n${i}` } }]);
+        acked = i + 1;
+        if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const compactions = (async () => {
+      for (let i = 0; i < 8; i++) {
+        await s.compact();
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    })();
+    await Promise.all([writer, compactions]);
+    expect(acked).toBe(400);
+    expect(s.stats.compactions).toBeGreaterThanOrEqual(2);
+    await s.close();
+    const again = await openStore(dir);
+    for (let i = 0; i < 400; i++) expect(again.get<{ name: string }>('items', `k${i}`), `k${i}`).toEqual({ name: `n${i}` });
+  });
+
+  it('when records share a group value, then keysOf finds them all and follows changes and deletes', async () => {
+    const s = await openStore(tmp());
+    await s.commit([
+      { c: 'items', k: 't1', v: { name: 't1', owner: 'ann' } },
+      { c: 'items', k: 't2', v: { name: 't2', owner: 'ann' } },
+      { c: 'items', k: 't3', v: { name: 't3', owner: 'bob' } },
+    ]);
+    expect(s.keysOf('items', 'owner', 'ann').sort()).toEqual(['t1', 't2']);
+    await s.commit([{ c: 'items', k: 't2', v: { name: 't2', owner: 'bob' } }, { c: 'items', k: 't1', v: null }]);
+    expect(s.keysOf('items', 'owner', 'ann')).toEqual([]);
+    expect(s.keysOf('items', 'owner', 'bob').sort()).toEqual(['t2', 't3']);
   });
 
   for (const [label, content] of [

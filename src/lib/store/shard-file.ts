@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { writeFileDurably } from './durable-file.ts';
 import { StoreCorruptError } from './store-errors.ts';
@@ -74,6 +75,8 @@ class ShardAdapter implements Adapter<ShardData> {
     await writeFileDurably(this.path, `${head.slice(0, -1)},"records":[\n${body}]}\n`);
   }
 }
+
+export const shardPath = (dir: string, collection: string, shard: number) => join(dir, `${collection}.${String(shard).padStart(2, '0')}.json`);
 
 export function openShard(path: string, collection: string, shard: number): Low<ShardData> {
   const empty: ShardData = { format: 'onramp-shard', version: 1, collection, shard, records: [] };

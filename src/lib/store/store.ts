@@ -1,23 +1,16 @@
-import { mkdir, unlink, chmod } from 'node:fs/promises';
+import { mkdir, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { Low } from 'lowdb';
-import { LRUCache } from 'lru-cache';
-import { openShard, type ShardData } from './shard-file.ts';
 import { encodeBatch, journalName, JournalWriter, listJournalGens, readJournal, type Op } from './journal.ts';
 import { acquireLock } from './lock.ts';
 import { syncDirectory } from './durable-file.ts';
-import { StoreWriteError } from './store-errors.ts';
 import { writeBackup } from './backup.ts';
+import { Records, type CollectionSpec, type DeepReadonly, type Encoded } from './records.ts';
+import { GroupCommit } from './group-commit.ts';
+import { compactShards } from './compaction.ts';
+import { openShard, shardPath } from './shard-file.ts';
 
 export type { Op } from './journal.ts';
-
-export interface CollectionSpec {
-  /** Number of shard files; a compaction rewrites only the shards that changed. */
-  shards: number;
-  /** Unique secondary indexes: name -> function giving the indexed value of a record (or undefined). */
-  indexes?: Record<string, (value: any) => string | undefined>;
-}
+export { deepFreeze, type CollectionSpec, type DeepReadonly } from './records.ts';
 
 export interface StoreOptions {
   collections: Record<string, CollectionSpec>;
@@ -28,84 +21,46 @@ export interface StoreOptions {
   log?: (msg: string) => void;
 }
 
-interface Collection {
-  name: string;
-  /** Records are kept as their JSON text: flat strings cost the garbage collector almost nothing,
-   * and a snapshot is written by concatenation, without serializing objects again. */
-  shards: Map<string, string>[];
-  files: Low<ShardData>[];
-  indexes: Map<string, { fn: (v: any) => string | undefined; map: Map<string, string> }>;
-}
-
-/** An op with its value already serialized (`s`), once, for the journal and for memory alike. */
-interface Encoded {
-  c: string;
-  k: string;
-  s: string | null;
-  v?: unknown;
-}
-
-interface Pending {
-  line: Buffer;
-  undo: Encoded[];
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
-export type DeepReadonly<T> = T extends (infer U)[]
-  ? readonly DeepReadonly<U>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
-
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** Requests resumed per turn of the event loop after a batch is on disk. */
-const ACK_SLICE = 32;
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+const encode = (op: Op): Encoded => ({ c: op.c, k: op.k, s: op.v === null || op.v === undefined ? null : JSON.stringify(op.v), v: op.v });
 
 /**
- * The embedded store: records in memory, one lowdb file per shard as the snapshot, and an append-only
- * journal for durability. A write costs one small line appended and synced, shared by every request
- * that arrived meanwhile (group commit); snapshots rewrite only changed shards, off the request path.
- * See README.md in this folder for the design and its measurements.
+ * The embedded store: records in memory (records.ts), one lowdb file per shard as the snapshot, and
+ * an append-only journal for durability. A write costs one small line appended and synced, shared by
+ * every request that arrived meanwhile (group-commit.ts); snapshots rewrite only changed shards, off
+ * the request path (compaction.ts). See README.md in this folder for the design and its measurements.
  */
 export class Store {
-  private readonly collections = new Map<string, Collection>();
-  private readonly parsed = new LRUCache<string, { text: string; value: unknown }>({ max: 20_000 });
-  private pending: Pending[] = [];
-  private writing = false;
-  private rotateWaiters: (() => void)[] = [];
-  private dirty = new Set<string>();
-  private compacting: Promise<void> | undefined;
+  private readonly records: Records;
+  private readonly log: (msg: string) => void;
+  private readonly group: GroupCommit;
   private journal!: JournalWriter;
   private gen = 0;
+  /** Journal generations whose every op is in memory and will be covered by the next snapshot. */
   private obsoleteGens: number[] = [];
+  private compacting: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private releaseLock: () => Promise<void> = async () => {};
-  private readonly log: (msg: string) => void;
-  readonly stats = { batches: 0, commits: 0, compactions: 0, lastCompactionMs: 0 };
+  private readonly counters = { commits: 0, compactions: 0, lastCompactionMs: 0 };
+
+  get stats() {
+    return { batches: this.group.batches, ...this.counters };
+  }
 
   private constructor(
     readonly dir: string,
     private readonly options: StoreOptions,
   ) {
     this.log = options.log ?? ((msg) => console.error(msg));
+    this.records = new Records(options.collections);
+    this.group = new GroupCommit(
+      () => this.journal,
+      (ops) => this.records.apply(ops),
+      this.log,
+      () => {
+        if (this.journal.size > (this.options.compactBytes ?? 16 * 1024 * 1024)) this.compactInBackground();
+      },
+    );
   }
 
   static async open(dir: string, options: StoreOptions): Promise<Store> {
@@ -122,20 +77,14 @@ export class Store {
     return store;
   }
 
+  /** Every shard is parsed and checked, then the journals are replayed in order over them. */
   private async load(): Promise<void> {
-    for (const [name, spec] of Object.entries(this.options.collections)) {
-      const col: Collection = { name, shards: [], files: [], indexes: new Map() };
-      for (const [index, fn] of Object.entries(spec.indexes ?? {})) col.indexes.set(index, { fn, map: new Map() });
-      for (let i = 0; i < spec.shards; i++) {
-        const file = openShard(join(this.dir, `${name}.${String(i).padStart(2, '0')}.json`), name, i);
+    for (const name of this.records.names()) {
+      for (let i = 0; i < this.records.shardCount(name); i++) {
+        const file = openShard(shardPath(this.dir, name, i), name, i);
         await file.read();
-        const map = new Map<string, string>(file.data.records);
-        file.data.records = [];
-        col.shards.push(map);
-        col.files.push(file);
-        if (col.indexes.size > 0) for (const [k, v] of map) this.indexAdd(col, k, JSON.parse(v));
+        this.records.loadShard(name, i, file.data.records);
       }
-      this.collections.set(name, col);
     }
     const gens = await listJournalGens(this.dir);
     for (const gen of gens) {
@@ -144,7 +93,8 @@ export class Store {
       if (tornTailBytes > 0) {
         this.log(`store: ${path} ends with ${tornTailBytes} bytes of an unfinished write (never acknowledged); ignored`);
       }
-      for (const ops of batches) this.apply(ops.map((op) => ({ c: op.c, k: op.k, s: op.v === null || op.v === undefined ? null : JSON.stringify(op.v), v: op.v })));
+      // Replaying marks the shards it touches dirty: the next compaction writes them and drops these journals.
+      for (const ops of batches) this.records.apply(ops.map(encode));
     }
     this.obsoleteGens = gens;
     this.gen = (gens.at(-1) ?? 0) + 1;
@@ -153,92 +103,41 @@ export class Store {
     const interval = this.options.compactIntervalMs ?? 30_000;
     if (interval > 0) {
       this.timer = setInterval(() => {
-        if (this.dirty.size > 0) this.compact().catch((err) => this.log(`store: compaction failed: ${err.message}`));
+        if (this.records.dirty.size > 0) this.compactInBackground();
       }, interval);
       this.timer.unref();
     }
   }
 
-  private col(name: string): Collection {
-    const col = this.collections.get(name);
-    if (!col) throw new Error(`Unknown collection ${name}`);
-    return col;
-  }
-
-  private shardOf(col: Collection, key: string): number {
-    return col.shards.length === 1 ? 0 : fnv1a(key) % col.shards.length;
-  }
-
   /** A fresh copy of the record: callers may change it freely before committing it back. */
   get<T>(collection: string, key: string): T | undefined {
-    const col = this.col(collection);
-    const text = col.shards[this.shardOf(col, key)]!.get(key);
-    return text === undefined ? undefined : (JSON.parse(text) as T);
+    return this.records.get<T>(collection, key);
   }
 
   /**
    * The record as a shared, deeply frozen object, parsed once per change rather than once per call:
-   * for read paths that run on every request (the session, the user, a learner's progress). The
-   * cache holds the text it was parsed from, so a changed record is parsed again; it is bounded.
+   * for read paths that run on every request (the session, the user, a learner's progress).
    */
   peek<T>(collection: string, key: string): DeepReadonly<T> | undefined {
-    const col = this.col(collection);
-    const text = col.shards[this.shardOf(col, key)]!.get(key);
-    if (text === undefined) return undefined;
-    const id = `${collection}\u0000${key}`;
-    const hit = this.parsed.get(id);
-    if (hit?.text === text) return hit.value as DeepReadonly<T>;
-    const value = deepFreeze(JSON.parse(text));
-    this.parsed.set(id, { text, value });
-    return value as DeepReadonly<T>;
+    return this.records.peek<T>(collection, key);
   }
 
-  *values<T>(collection: string): IterableIterator<T> {
-    for (const shard of this.col(collection).shards) for (const text of shard.values()) yield JSON.parse(text) as T;
+  values<T>(collection: string): IterableIterator<T> {
+    return this.records.values<T>(collection);
   }
 
   count(collection: string): number {
-    return this.col(collection).shards.reduce((n, s) => n + s.size, 0);
+    return this.records.count(collection);
   }
 
   /** Key of the record whose unique index `index` has `value`. */
   lookup(collection: string, index: string, value: string): string | undefined {
-    return this.col(collection).indexes.get(index)?.map.get(value);
+    return this.records.lookup(collection, index, value);
   }
 
-  private indexAdd(col: Collection, key: string, value: unknown): void {
-    for (const { fn, map } of col.indexes.values()) {
-      const iv = fn(value);
-      if (iv !== undefined) map.set(iv, key);
-    }
-  }
-
-  private indexRemove(col: Collection, key: string, value: unknown): void {
-    for (const { fn, map } of col.indexes.values()) {
-      const iv = fn(value);
-      if (iv !== undefined && map.get(iv) === key) map.delete(iv);
-    }
-  }
-
-  /** Applies encoded ops in memory and returns the ops that undo them. */
-  private apply(ops: Encoded[]): Encoded[] {
-    const undo: Encoded[] = [];
-    for (const op of ops) {
-      const col = this.col(op.c);
-      const shardNo = this.shardOf(col, op.k);
-      const shard = col.shards[shardNo]!;
-      const prev = shard.get(op.k);
-      const indexed = col.indexes.size > 0;
-      if (prev !== undefined && indexed) this.indexRemove(col, op.k, JSON.parse(prev));
-      if (op.s === null) shard.delete(op.k);
-      else {
-        shard.set(op.k, op.s);
-        if (indexed) this.indexAdd(col, op.k, op.v ?? JSON.parse(op.s));
-      }
-      this.dirty.add(`${op.c}#${shardNo}`);
-      undo.push({ c: op.c, k: op.k, s: prev ?? null });
-    }
-    return undo.reverse();
+  /** Keys of the records whose group index `group` has `value` (e.g. the tokens of one user). */
+  keysOf(collection: string, group: string, value: string): string[] {
+    return this.records.keysOf(collection, group, value);
   }
 
   /**
@@ -249,86 +148,24 @@ export class Store {
   commit(ops: Op[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The store is closed'));
     if (ops.length === 0) return Promise.resolve();
-    let line: Buffer;
     let encoded: Encoded[];
+    let line: Buffer;
     try {
-      encoded = ops.map((op) => ({ c: op.c, k: op.k, s: op.v === null || op.v === undefined ? null : JSON.stringify(op.v), v: op.v }));
+      encoded = ops.map(encode);
       line = encodeBatch(encoded);
     } catch (err) {
       return Promise.reject(err);
     }
-    const undo = this.apply(encoded);
-    this.stats.commits += 1;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ line, undo, resolve, reject });
-      this.kick();
-    });
+    const undo = this.records.apply(encoded);
+    this.counters.commits += 1;
+    return this.group.submit(line, undo);
   }
 
-  private kick(): void {
-    if (this.writing) return;
-    this.writing = true;
-    // Let every request that arrives in this turn of the loop join the same batch.
-    setImmediate(() => void this.drain());
+  private compactInBackground(): void {
+    this.compact().catch((err: Error) => this.log(`store: compaction failed: ${err.message}`));
   }
 
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0 || this.rotateWaiters.length > 0) {
-      if (this.rotateWaiters.length > 0) {
-        const waiters = this.rotateWaiters;
-        this.rotateWaiters = [];
-        await this.rotate().catch((err) => this.log(`store: journal rotation failed: ${err.message}`));
-        for (const w of waiters) w();
-        continue;
-      }
-      const batch = this.pending;
-      this.pending = [];
-      try {
-        await this.journal.append(batch.length === 1 ? batch[0]!.line : Buffer.concat(batch.map((p) => p.line)));
-        this.stats.batches += 1;
-        // Each acknowledgement resumes a request that then renders its answer. Resuming a whole batch
-        // (a room of 200) at once would hold the event loop for tens of ms, so they go in slices,
-        // with a turn of the loop between.
-        for (let i = 0; i < batch.length; i += ACK_SLICE) {
-          if (i > 0) await yieldToLoop();
-          for (let j = i; j < Math.min(i + ACK_SLICE, batch.length); j++) batch[j]!.resolve();
-        }
-      } catch (err) {
-        // Undo newest first: the failed batch and everything queued behind it.
-        const failed = [...batch, ...this.pending];
-        this.pending = [];
-        for (let i = failed.length - 1; i >= 0; i--) this.apply(failed[i]!.undo);
-        const error = new StoreWriteError(err);
-        this.log(`store: ${error.message}`);
-        for (const p of failed) p.reject(error);
-      }
-    }
-    this.writing = false;
-    if (this.journal.size > (this.options.compactBytes ?? 16 * 1024 * 1024)) {
-      this.compact().catch((err) => this.log(`store: compaction failed: ${err.message}`));
-    }
-  }
-
-  private async rotate(): Promise<void> {
-    const next = await JournalWriter.open(this.dir, this.gen + 1);
-    await this.journal.close();
-    this.obsoleteGens.push(this.gen);
-    this.gen += 1;
-    this.journal = next;
-    await syncDirectory(this.dir);
-  }
-
-  private rotateJournal(): Promise<void> {
-    return new Promise((resolve) => {
-      this.rotateWaiters.push(resolve);
-      this.kick();
-    });
-  }
-
-  /**
-   * Writes the changed shards through lowdb and drops the journals they cover. New writes go to a
-   * fresh journal meanwhile; replaying it over newer shards is harmless because every op is a put.
-   */
+  /** Rotates the journal and writes the changed shards through lowdb (see compaction.ts). */
   compact(): Promise<void> {
     this.compacting ??= this.runCompaction().finally(() => {
       this.compacting = undefined;
@@ -338,87 +175,39 @@ export class Store {
 
   private async runCompaction(): Promise<void> {
     const started = performance.now();
-    await this.rotateJournal();
+    await this.group.runBetween(async () => {
+      const next = await JournalWriter.open(this.dir, this.gen + 1);
+      await this.journal.close();
+      this.obsoleteGens.push(this.gen);
+      this.gen += 1;
+      this.journal = next;
+      await syncDirectory(this.dir);
+    });
     const covered = this.obsoleteGens;
     this.obsoleteGens = [];
-    const dirty = this.dirty;
-    this.dirty = new Set();
     try {
-      for (const id of dirty) {
-        const [name, no] = id.split('#') as [string, string];
-        const col = this.col(name);
-        const file = col.files[Number(no)]!;
-        file.data.records = [...col.shards[Number(no)]!.entries()];
-        try {
-          await file.write();
-        } finally {
-          file.data.records = [];
-        }
-        await yieldToLoop();
-      }
+      await compactShards(this.dir, this.records, covered);
     } catch (err) {
-      for (const id of dirty) this.dirty.add(id);
       this.obsoleteGens.unshift(...covered);
       throw err;
     }
-    for (const gen of covered) await unlink(join(this.dir, journalName(gen))).catch(() => {});
-    await syncDirectory(this.dir);
-    this.stats.compactions += 1;
-    this.stats.lastCompactionMs = performance.now() - started;
+    this.counters.compactions += 1;
+    this.counters.lastCompactionMs = performance.now() - started;
   }
 
   /** A consistent snapshot of every collection, taken in one pass of the event loop. */
   async backup(targetDir: string, keep = 7): Promise<string> {
-    const collections: Record<string, [string, string][]> = {};
-    for (const [name, col] of this.collections) {
-      collections[name] = col.shards.flatMap((s) => [...s.entries()]);
-    }
-    return writeBackup(targetDir, collections, keep);
+    return writeBackup(targetDir, this.records.snapshot(), keep);
   }
 
   /** Waits for queued writes, compacts, and releases the data folder. */
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
-    while (this.writing || this.pending.length > 0) await new Promise((r) => setTimeout(r, 5));
-    await this.compact().catch((err) => this.log(`store: final compaction failed: ${err.message}`));
+    await this.group.idle();
+    await this.compact().catch((err: Error) => this.log(`store: final compaction failed: ${err.message}`));
     this.closed = true;
     await this.journal.close();
     await this.releaseLock();
   }
-}
-
-/**
- * Replaces the data of a stopped instance with a validated backup. The files it replaces are moved
- * into `pre-restore-<time>/` inside the data folder, never deleted.
- */
-export async function restoreInto(dir: string, backupFile: string, options: StoreOptions): Promise<number> {
-  const { readBackup } = await import('./backup.ts');
-  const { readdir, rename } = await import('node:fs/promises');
-  const data = await readBackup(backupFile, Object.keys(options.collections));
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const release = await acquireLock(dir);
-  const aside = join(dir, `pre-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-  try {
-    const names = (await readdir(dir)).filter((n) => /^[a-z][a-zA-Z]*\.\d{2}\.json$|^journal-\d{8}\.log$/.test(n));
-    await mkdir(aside, { mode: 0o700 });
-    for (const name of names) await rename(join(dir, name), join(aside, name));
-    await syncDirectory(dir);
-  } finally {
-    await release();
-  }
-  const store = await Store.open(dir, { ...options, compactIntervalMs: 0 });
-  let count = 0;
-  try {
-    for (const [name, records] of Object.entries(data.collections)) {
-      for (let i = 0; i < records.length; i += 2000) {
-        const chunk = records.slice(i, i + 2000).map(([k, v]) => ({ c: name, k, v }));
-        await store.commit(chunk);
-        count += chunk.length;
-      }
-    }
-  } finally {
-    await store.close();
-  }
-  return count;
 }
