@@ -7,6 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Browser and crash tests start real servers; two cores do not benefit from more workers.
     maxWorkers: 2,
+    // Temp folders made with tempDir() are removed after each test file.
+    setupFiles: ['./test/support/setup.ts'],
     reporters: ['default', './test/support/totals-reporter.ts'],
   },
 });

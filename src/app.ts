@@ -63,7 +63,11 @@ export function createApp(deps: AppDeps) {
   const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress });
   const faqPort = deps.overrides?.faq ?? faq.port;
   const sessions = sessionsFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, faq: faqPort, streams: deps.overrides?.streams });
-  const admin = adminFeature({ users: auth.users, auth: auth.auth, store, baseUrl: config.baseUrl });
+  const admin = adminFeature({
+    accounts: auth.admin,
+    storeMetrics: () => ({ store: store.stats, counts: { users: store.count('users'), progress: store.count('progress'), sessions: store.count('sessions') } }),
+    baseUrl: config.baseUrl,
+  });
   const workshops = workshopsFeature({
     catalog,
     progress: progress.progress,
@@ -125,7 +129,7 @@ export function createApp(deps: AppDeps) {
   return {
     app: app as Express,
     /** Handles for tools and tests: accounts (roles), the FAQ and progress. */
-    ports: { accounts: auth.accounts, users: auth.users, auth: auth.auth, progress: progress.progress, faq: faqPort },
+    ports: { accounts: auth.accounts, users: auth.users, progress: progress.progress, faq: faqPort },
     /** Runs each feature's start-up work (e.g. loading the seed FAQ on first start). */
     start: async () => {
       for (const f of features) await f.start?.();

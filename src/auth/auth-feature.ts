@@ -7,12 +7,14 @@ import type { Csrf } from '../lib/web/csrf.ts';
 import { createUsersRepository, toSessionUser, usernameKey } from './users-repository.ts';
 import { createTokensRepository } from './tokens-repository.ts';
 import { createWebSessions } from './web-sessions.ts';
+import { createSessionsRepository } from './sessions-repository.ts';
+import { createPasswordResetsRepository } from './password-resets-repository.ts';
 import { createAuthService } from './auth-service.ts';
 import { createPassport } from './passport.ts';
 import { bearerAuth, cookieAuth, visitorOf } from './request-auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { authApi } from './auth-api.ts';
-import type { AccountsPort } from './auth-port.ts';
+import type { AccountsAdminPort, AccountsPort } from './auth-port.ts';
 
 const YEAR_SECONDS = 365 * 24 * 60 * 60;
 
@@ -27,12 +29,12 @@ export interface AuthDeps extends AppContext {
 }
 
 /** Accounts, sign-in, browser sessions, access tokens and the account page. */
-export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort; auth: ReturnType<typeof createAuthService>; users: ReturnType<typeof createUsersRepository>; tokens: ReturnType<typeof createTokensRepository> } {
+export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort; admin: AccountsAdminPort; users: ReturnType<typeof createUsersRepository> } {
   const { store, jar, config } = deps;
   const users = createUsersRepository(store);
   const tokens = createTokensRepository(store);
-  const sessions = createWebSessions(store, jar);
-  const auth = createAuthService({ store, users, tokens, endSessionsOf: (id) => sessions.endAllOf(id) });
+  const sessions = createWebSessions(createSessionsRepository(store), jar);
+  const auth = createAuthService({ resets: createPasswordResetsRepository(store), users, tokens, endSessionsOf: (id) => sessions.endAllOf(id) });
   const passport = createPassport(auth);
   const signOutListeners: ((e: { userId: string; sessionId: string }) => void)[] = [];
 
@@ -89,14 +91,20 @@ export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort;
     },
   };
 
+  const admin: AccountsAdminPort = {
+    list: () => users.all(),
+    find: (id) => users.byId(id),
+    setRole: (id, role) => auth.setRole(id, role),
+    createResetLink: (adminId, userId) => auth.createResetLink(adminId, userId),
+  };
+
   return {
     before: [bearerAuth(tokens, users), cookieAuth(jar, sessions, users)],
     pages: authRoutes({ auth, tokens, passport, limits: deps.limits, loginByAccount, signIn, signOut, forgetUser: deps.forgetUser }),
     api: authApi({ auth, tokens, limits: deps.limits, loginByAccount, csrfToken: (req, res) => deps.csrf.tokenFor(req, res)() }),
     accounts,
-    auth,
+    admin,
     users,
-    tokens,
     stop: () => sessions.close(),
   };
 }

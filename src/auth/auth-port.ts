@@ -21,3 +21,13 @@ export interface AccountsPort {
   /** Saves what the user said they install. */
   saveProfile(userId: string, profile: { deployment?: string; platform?: string }): Promise<void>;
 }
+
+/** What the admin pages may do with accounts. */
+export interface AccountsAdminPort {
+  list(): readonly { id: string; username: string; usernameKey: string; role: SessionUser['role']; createdAt: string }[];
+  find(id: string): { id: string; username: string; role: SessionUser['role'] } | undefined;
+  /** Ends the user's sessions, so a demotion counts everywhere at once. */
+  setRole(id: string, role: SessionUser['role']): Promise<unknown>;
+  /** A one-time link for someone who lost their password (the admin never learns the new one). */
+  createResetLink(adminId: string, userId: string): Promise<string>;
+}

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { conflict, forbidden, invalid, notFound, unavailable } from '../lib/errors.ts';
 import { StoreWriteError } from '../lib/store/store-errors.ts';
-import type { Store } from '../lib/store/store.ts';
+import type { PasswordReset, PasswordResetsRepository } from './password-resets-repository.ts';
 import type { TokensRepository } from './tokens-repository.ts';
 import type { User, UsersRepository } from './users-repository.ts';
 
@@ -10,12 +10,6 @@ import type { User, UsersRepository } from './users-repository.ts';
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$5BUHEnM5UpDTKoHH7knq+A$XmtBRs3UfXZ3HrRUi9IfWjPCGsXTupZP0a4WQ9kKihs';
 const RESET_TTL_MS = 24 * 60 * 60 * 1000;
 
-interface PasswordReset {
-  hash: string;
-  userId: string;
-  expires: number;
-  createdBy: string;
-}
 
 /** Told when a user's credentials end (their sessions, tokens and live streams must end at once). */
 export type RevokeListener = (e: { userId: string; reason: 'password' | 'sign-out-everywhere' | 'deleted' | 'reset' | 'role' }) => void;
@@ -29,7 +23,7 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
  * listeners close the live streams.
  */
 export function createAuthService(deps: {
-  store: Store;
+  resets: PasswordResetsRepository;
   users: UsersRepository;
   tokens: TokensRepository;
   /** Removes the browser sessions of a deleted account (they would fail anyway: the user is gone). */
@@ -121,12 +115,12 @@ export function createAuthService(deps: {
       if (user.id === adminId) throw forbidden('Change your own password from your account page.');
       const secret = randomBytes(24).toString('base64url');
       const rec: PasswordReset = { hash: sha256(secret), userId: user.id, expires: Date.now() + RESET_TTL_MS, createdBy: adminId };
-      await deps.store.commit([{ c: 'passwordResets', k: rec.hash, v: rec }]);
+      await deps.resets.save(rec);
       return secret;
     },
 
     resetUser(secret: string): User | undefined {
-      const rec = /^[A-Za-z0-9_-]{32}$/.test(secret) ? deps.store.peek<PasswordReset>('passwordResets', sha256(secret)) : undefined;
+      const rec = /^[A-Za-z0-9_-]{32}$/.test(secret) ? deps.resets.find(sha256(secret)) : undefined;
       return rec && rec.expires > Date.now() ? users.byId(rec.userId) : undefined;
     },
 
@@ -134,7 +128,7 @@ export function createAuthService(deps: {
     async resetPassword(secret: string, next: string): Promise<User> {
       const user = this.resetUser(secret);
       if (!user) throw notFound('This reset link is not valid any more. Ask an admin for a new one.');
-      await deps.store.commit([{ c: 'passwordResets', k: sha256(secret), v: null }]);
+      await deps.resets.remove(sha256(secret));
       return revokeAll(user, 'reset', { passwordHash: await hash(next) });
     },
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { Store } from '../lib/store/store.ts';
+import type { SessionsRepository, StoredSession } from './sessions-repository.ts';
 import type { CookieJar } from '../lib/web/cookies.ts';
 
 /** A signed-in browser: the only server-side session Onramp keeps (visitors have none). */
@@ -13,12 +13,6 @@ export interface WebSession {
   expires: number;
 }
 
-/** Records written by express-session before this module existed (`passport.user` = "id:version"). */
-interface LegacyRecord {
-  sid: string;
-  data: { passport?: { user?: string } };
-  expires: number;
-}
 
 const DAY = 24 * 60 * 60 * 1000;
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -39,31 +33,26 @@ const SWEEP_EVERY = 60 * 60 * 1000;
  * verified, a shared frozen record and the user it names; the same for every method, so there is one
  * path to reason about. Sessions last 14 days from sign-in.
  */
-export function createWebSessions(store: Store, jar: CookieJar, ttlMs = SESSION_TTL_MS) {
-  function normalize(rec: WebSession | LegacyRecord | undefined): WebSession | undefined {
+export function createWebSessions(repo: SessionsRepository, jar: CookieJar, ttlMs = SESSION_TTL_MS) {
+  function normalize(rec: Readonly<StoredSession> | undefined): Readonly<WebSession> | undefined {
     if (!rec || rec.expires < Date.now()) return undefined;
-    if ('userId' in rec) return rec;
+    if (rec.userId) return rec as WebSession;
     const [userId, version] = String(rec.data?.passport?.user ?? '').split(':');
     return userId ? { sid: rec.sid, userId, version: Number(version), createdAt: '', expires: rec.expires } : undefined;
   }
 
-  const sweeper = setInterval(() => {
-    const now = Date.now();
-    const ops = [];
-    for (const rec of store.values<WebSession>('sessions')) if (rec.expires < now) ops.push({ c: 'sessions', k: rec.sid, v: null });
-    store.commit(ops).catch(() => {});
-  }, SWEEP_EVERY);
+  const sweeper = setInterval(() => void repo.removeExpired().catch(() => {}), SWEEP_EVERY);
   sweeper.unref();
 
   return {
     /** The live session the request's cookie names, if any (shared and frozen: never change it). */
     read(req: Request): Readonly<WebSession> | undefined {
       const sid = jar.readSigned(req, 'sid');
-      return sid ? normalize(store.peek<WebSession | LegacyRecord>('sessions', sid) as WebSession | LegacyRecord | undefined) : undefined;
+      return sid ? normalize(repo.peek(sid) as StoredSession | undefined) : undefined;
     },
 
     /** Whether a session still exists (a signed-out one is gone): live streams ask this. */
-    isActive: (sid: string) => normalize(store.peek<WebSession>('sessions', sid) as WebSession | undefined) !== undefined,
+    isActive: (sid: string) => normalize(repo.peek(sid) as StoredSession | undefined) !== undefined,
 
     /** A new session for the user, replacing the request's old one: the id changes at every sign-in. */
     async start(req: Request, res: Response, user: { id: string; sessionVersion: number }, options: { allowOnRead?: boolean } = {}): Promise<WebSession> {
@@ -71,9 +60,7 @@ export function createWebSessions(store: Store, jar: CookieJar, ttlMs = SESSION_
       const old = jar.readSigned(req, 'sid');
       const now = Date.now();
       const session: WebSession = { sid: randomBytes(24).toString('base64url'), userId: user.id, version: user.sessionVersion, createdAt: new Date(now).toISOString(), expires: now + ttlMs };
-      const ops = [{ c: 'sessions', k: session.sid, v: session as unknown }];
-      if (old && old !== session.sid) ops.push({ c: 'sessions', k: old, v: null });
-      await store.commit(ops);
+      await repo.replace(session, old);
       jar.setSigned(res, 'sid', session.sid, { maxAgeSeconds: Math.floor(ttlMs / 1000) });
       return session;
     },
@@ -82,16 +69,12 @@ export function createWebSessions(store: Store, jar: CookieJar, ttlMs = SESSION_
       assertChangeAllowed(req, 'Signing out');
       const sid = jar.readSigned(req, 'sid');
       jar.clear(res, 'sid');
-      if (sid && store.peek('sessions', sid)) await store.commit([{ c: 'sessions', k: sid, v: null }]);
+      if (sid) await repo.remove(sid);
       return sid;
     },
 
     /** Removes every session of a user (their account is being deleted). */
-    async endAllOf(userId: string): Promise<void> {
-      const ops = [];
-      for (const sid of store.keysOf('sessions', 'user', userId)) ops.push({ c: 'sessions', k: sid, v: null });
-      await store.commit(ops);
-    },
+    endAllOf: (userId: string) => repo.removeAllOf(userId),
 
     close: () => clearInterval(sweeper),
   };

@@ -5,7 +5,8 @@ import { Password, Username } from '../auth/auth-schemas.ts';
 import { createUsersRepository } from '../auth/users-repository.ts';
 import { createAuthService } from '../auth/auth-service.ts';
 import { createTokensRepository } from '../auth/tokens-repository.ts';
-import { CliError, openStoreForCli, parseArgs, runCli } from '../admin/cli-store.ts';
+import { createPasswordResetsRepository } from '../auth/password-resets-repository.ts';
+import { CliError, openStoreForCli, parseArgs, runCli } from './cli-store.ts';
 
 const USAGE = 'Usage: npm run create-admin -- --username NAME [--password PASSWORD]\n' +
   '(without --password, the password is read from standard input)';
@@ -46,7 +47,7 @@ export async function createAdmin(argv: string[], env: NodeJS.ProcessEnv = proce
   const store = await openStoreForCli(config);
   try {
     const users = createUsersRepository(store);
-    const auth = createAuthService({ store, users, tokens: createTokensRepository(store) });
+    const auth = createAuthService({ resets: createPasswordResetsRepository(store), users, tokens: createTokensRepository(store) });
     const existing = users.byUsername(username);
     if (existing) {
       // A new password ends every session and revokes every access token of the account.

@@ -5,7 +5,7 @@ import { createUsersRepository } from '../auth/users-repository.ts';
 import { createFaqRepository } from '../faq/faq-repository.ts';
 import { createPeople } from '../faq/faq-people.ts';
 import { exportFaq } from '../faq/faq-export.ts';
-import { CliError, openStoreForCli, parseArgs, runCli } from '../admin/cli-store.ts';
+import { CliError, openStoreForCli, parseArgs, runCli } from './cli-store.ts';
 
 /** `npm run faq:export DIR`: the approved entries as Markdown, by install phase, with an index.md. */
 export async function exportFaqCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {

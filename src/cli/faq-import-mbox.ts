@@ -6,7 +6,7 @@ import { createFaqRepository } from '../faq/faq-repository.ts';
 import { createFaqService } from '../faq/faq-service.ts';
 import { createSearchService } from '../search/search-service.ts';
 import { importMbox } from '../faq/mbox-import.ts';
-import { CliError, openStoreForCli, parseArgs, runCli } from '../admin/cli-store.ts';
+import { CliError, openStoreForCli, parseArgs, runCli } from './cli-store.ts';
 
 const MAX_BYTES = 512 * 1024 * 1024;
 

@@ -51,7 +51,6 @@ function normalize(output: string): string {
   return output
     .replace(/\r\n?/g, '\n')
     .replace(/\u00a0/g, ' ')
-    // eslint-disable-next-line no-control-regex
     .replace(/\u001b\[[0-9;]*m/g, '');
 }
 

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { currentUser, requireRole, requireUser } from '../lib/web/roles.ts';
-import { notFound } from '../lib/errors.ts';
-import { isSlug, parse } from '../lib/validate.ts';
+import { parse } from '../lib/validate.ts';
 import type { SearchFilters } from '../search/search-service.ts';
 import type { ReviewService } from './faq-review-service.ts';
 import { EntryInput, PreviewInput, ReviewInput, SearchBody, VoteInput, searchParams } from './faq-schemas.ts';

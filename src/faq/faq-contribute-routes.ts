@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { flash } from '../lib/web/flash.ts';
 import { currentUser, hasRole, requireUser } from '../lib/web/roles.ts';
-import { forbidden, notFound } from '../lib/errors.ts';
+import { forbidden } from '../lib/errors.ts';
 import { isSlug, parse } from '../lib/validate.ts';
 import { PHASES } from '../content/content-schemas.ts';
 import { renderMarkdown } from './faq-entry.ts';

@@ -1,7 +1,6 @@
 import { Router, type RequestHandler } from 'express';
 import type { AppContext, Feature } from '../lib/feature.ts';
 import type { Store } from '../lib/store/store.ts';
-import { requireRole } from '../lib/web/roles.ts';
 import type { AccountsPort } from '../auth/auth-port.ts';
 import type { ProgressPort } from '../progress/progress-port.ts';
 import type { Catalog } from '../workshops/workshops-port.ts';
@@ -55,10 +54,7 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
   pages.use(['/faq', '/review', '/insights'], searchLoaded);
   pages.use(contributeRoutes(routeDeps));
   pages.use(faqRoutes(routeDeps));
-  pages.use(reviewRoutes(routeDeps));
-  pages.get('/insights', requireRole('maintainer'), async (_req, res) => {
-    res.render('faq/insights', { title: 'Insights', ...(await insights.compute()) });
-  });
+  pages.use(reviewRoutes({ ...routeDeps, insights }));
 
   return {
     pages,

@@ -47,3 +47,5 @@ export function createInsights(deps: { repo: FaqRepository; misses: SearchMisses
     },
   };
 }
+
+export type Insights = ReturnType<typeof createInsights>;

@@ -4,6 +4,7 @@ import { currentUser, requireRole } from '../lib/web/roles.ts';
 import { notFound } from '../lib/errors.ts';
 import { isSlug, parse } from '../lib/validate.ts';
 import type { ReviewService } from './faq-review-service.ts';
+import type { Insights } from './faq-insights.ts';
 import { MaintainerInput, MergeInput, RetireInput, ReviewInput, formToInput } from './faq-schemas.ts';
 import { renderForm, validationErrors, valuesFromBody, valuesFromEntry } from './faq-views.ts';
 import { STATUSES, type EntrySummary, type FaqEntry } from './faq-types.ts';
@@ -16,10 +17,15 @@ const FLASH: Record<string, string> = {
 };
 
 /** The maintainers' review queue and the decisions taken from it. */
-export function reviewRoutes(deps: FaqRouteDeps & { review: ReviewService }): Router {
+export function reviewRoutes(deps: FaqRouteDeps & { review: ReviewService; insights: Insights }): Router {
   const { faq, repo, review, people } = deps;
   const r = Router();
   r.use('/review', requireRole('maintainer'));
+
+  // What maintainers look at to decide what to write next.
+  r.get('/insights', requireRole('maintainer'), async (_req, res) => {
+    res.render('faq/insights', { title: 'Insights', ...(await deps.insights.compute()) });
+  });
 
   const entryOf = (id: unknown): FaqEntry => {
     const e = isSlug(id) ? repo.get(id) : undefined;

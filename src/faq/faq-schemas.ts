@@ -6,7 +6,6 @@ import { LOG_INPUT_MAX } from '../search/log-features.ts';
 import { LIMITS } from './faq-types.ts';
 
 // Control characters and bidirectional overrides have no place in an entry; newlines and tabs do.
-// eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 const clean = (s: string) => s.normalize('NFC').replace(/\r\n?/g, '\n').replace(INVISIBLE, '');
 

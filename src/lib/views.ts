@@ -108,7 +108,7 @@ function relocate(err: unknown, expanded: Expanded, root: string): unknown {
   const lines = readFileSync(origin.file, 'utf8').split('\n');
   const context = lines
     .slice(Math.max(origin.line - 3, 0), Math.min(lines.length, origin.line + 2))
-    .map((l, i, all) => {
+    .map((l, i) => {
       const n = Math.max(origin.line - 3, 0) + i + 1;
       return `${n === origin.line ? ' >> ' : '    '}${n}| ${l}`;
     })
@@ -140,7 +140,7 @@ export function checkViews(root: string): void {
       try {
         ejs.compile(source, { filename: file, _with: false, localsName: 'locals', strict: false });
       } catch (err) {
-        throw new Error(`${relative(root, file)}: ${(err as Error).message.split('\n')[0]}`);
+        throw new Error(`${relative(root, file)}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
       }
     }
   }

@@ -37,8 +37,12 @@ export interface ProgressPort {
   summary(learnerId: string | undefined, slug: string): ProgressSummary;
   all(learnerId: string | undefined): ProgressSummary[];
   onChange(listener: ProgressListener): void;
+  /** Remembers the step a learner is on (written only when it changes). */
+  visit(learnerId: string, slug: string, stepId: string): Promise<void>;
+  /** The learner's latest checkpoint attempt on a step, judged again, if it is attempt `n`. */
+  attempt(learnerId: string | undefined, slug: string, stepId: string, n: number): { output: string; result: CheckpointResult; truncated: boolean } | undefined;
   /** Checks a checkpoint's output for a learner and records it, as the step page does. */
-  checkpoint(learnerId: string, slug: string, stepId: string, output: string): Promise<CheckpointResult & { attempt: number }>;
+  checkpoint(learnerId: string, slug: string, stepId: string, output: string): Promise<CheckpointResult & { attempt: number; summary: ProgressSummary }>;
   /** Drop-off per step, computed in slices and cached for a minute. */
   funnels(): Promise<Funnel[]>;
 }

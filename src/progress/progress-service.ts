@@ -5,14 +5,14 @@ import type { DeepReadonly } from '../lib/store/store.ts';
 import { notFound } from '../lib/errors.ts';
 import type { Catalog } from '../workshops/workshops-port.ts';
 import type { CheckpointAttempt, ProgressRepository, WorkshopProgress } from './progress-repository.ts';
-import type { Funnel, ProgressEvent, ProgressListener, ProgressSummary } from './progress-port.ts';
+import type { Funnel, ProgressEvent, ProgressListener, ProgressPort, ProgressSummary } from './progress-port.ts';
 
 const STALLED_MS = 7 * 24 * 60 * 60 * 1000;
 const FUNNEL_TTL_MS = 60_000;
 /** Records counted between two turns of the event loop while funnels are computed (a few ms of work). */
 const FUNNEL_SLICE = 2000;
 
-export function createProgressService(repo: ProgressRepository, catalog: Catalog) {
+export function createProgressService(repo: ProgressRepository, catalog: Catalog): ProgressPort & ProgressAdmin {
   const listeners: ProgressListener[] = [];
   let funnelCache: { at: number; value: Promise<Funnel[]> } | undefined;
 
@@ -178,6 +178,13 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
       return funnelCache.value;
     },
   };
+}
+
+/** What only the app wires: moving a visitor's progress to an account, forgetting a deleted one, setDone for forms. */
+export interface ProgressAdmin {
+  setDone(learnerId: string, slug: string, stepId: string, done: boolean): Promise<ProgressSummary>;
+  adopt(fromLearnerId: string, toLearnerId: string): Promise<void>;
+  forget(learnerId: string): Promise<void>;
 }
 
 export type ProgressService = ReturnType<typeof createProgressService>;

@@ -1,6 +1,6 @@
 import type { SessionsEnv } from './sessions-context.ts';
 import type { SessionUser } from '../lib/web/roles.ts';
-import { AppError, conflict, forbidden, notFound } from '../lib/errors.ts';
+import { conflict, forbidden, notFound } from '../lib/errors.ts';
 import type { SessionsRepository } from './sessions-repository.ts';
 import type { SessionsService } from './sessions-service.ts';
 import { isStaff, type LiveSession } from './sessions-types.ts';

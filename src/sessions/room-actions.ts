@@ -21,7 +21,7 @@ export function createRoomActions(deps: {
   broker: LiveBroker;
   emitter: LiveEmitter;
 }) {
-  const { repo, sessions, emitter } = deps;
+  const { sessions, emitter } = deps;
 
   /** The latest record, still open, with the caller's access checked. */
   function load(id: string, user: SessionUser, need: 'member' | 'staff' | 'run'): LiveSession {

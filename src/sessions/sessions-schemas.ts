@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Username } from '../auth/auth-schemas.ts';
+import { Username } from '../lib/username.ts';
 import { isSlug } from '../lib/validate.ts';
 import { isTimeZone } from './session-time.ts';
 

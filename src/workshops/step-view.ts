@@ -3,7 +3,7 @@ import type { Step, Workshop } from '../content/content-loader.ts';
 import { htmlFor, toProfile } from '../content/profile.ts';
 import type { StepDecorator } from '../lib/feature.ts';
 import { learnerId, rawProfile } from '../lib/web/roles.ts';
-import type { ProgressService } from '../progress/progress-service.ts';
+import type { ProgressPort } from '../progress/progress-port.ts';
 
 /**
  * Renders a step page: the step for the reader's deployment profile, their progress, the verdict of
@@ -12,7 +12,7 @@ import type { ProgressService } from '../progress/progress-service.ts';
 export function renderStep(
   req: Request,
   res: Response,
-  deps: { progress: ProgressService; decorators: readonly StepDecorator[] },
+  deps: { progress: ProgressPort; decorators: readonly StepDecorator[] },
   workshop: Workshop,
   step: Step,
 ): void {

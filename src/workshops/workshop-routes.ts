@@ -4,7 +4,7 @@ import type { Workshop } from '../content/content-loader.ts';
 import { htmlFor, toProfile, type Profile } from '../content/profile.ts';
 import type { StepDecorator } from '../lib/feature.ts';
 import { currentUser, learnerId, rawProfile } from '../lib/web/roles.ts';
-import type { ProgressService } from '../progress/progress-service.ts';
+import type { ProgressPort } from '../progress/progress-port.ts';
 import type { Catalog } from './catalog.ts';
 import { renderStep } from './step-view.ts';
 
@@ -29,7 +29,7 @@ export function catalogFilter(workshops: Iterable<Workshop>, q: Record<string, u
   return { list, filters: { level: level ?? '', deployment: deployment ?? '', platform: platform ?? '', tag: tag ?? '', q: text ?? '' }, fromProfile: chosen === undefined && !!profile.deployment };
 }
 
-export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressService; decorators: readonly StepDecorator[] }): Router {
+export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort; decorators: readonly StepDecorator[] }): Router {
   const { catalog, progress } = deps;
   const r = Router();
   const content = () => catalog.content;

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Feature, StepDecorator } from '../lib/feature.ts';
 import type { CookieJar } from '../lib/web/cookies.ts';
 import type { Profile } from '../content/profile.ts';
-import type { ProgressService } from '../progress/progress-service.ts';
+import type { ProgressPort } from '../progress/progress-port.ts';
 import type { Catalog } from './catalog.ts';
 import { workshopRoutes } from './workshop-routes.ts';
 import { workshopsApi } from './workshops-api.ts';
@@ -11,7 +11,7 @@ import { profileRoutes } from './profile-routes.ts';
 /** Home, catalog, workshops and their steps, guides, paths, the dashboard and the deployment profile. */
 export function workshopsFeature(deps: {
   catalog: Catalog;
-  progress: ProgressService;
+  progress: ProgressPort;
   jar: CookieJar;
   decorators: readonly StepDecorator[];
   saveProfile: (userId: string, p: Profile) => Promise<void>;

@@ -2,9 +2,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import request from 'supertest';
 import { Readable } from 'node:stream';
 import { buildApp, csrfFrom, signUp, logIn, type TestApp, setRole } from '../support/app.ts';
-import type { Role } from '../../src/auth/users-repository.ts';
 import { createAdmin } from '../../src/cli/create-admin.ts';
-import { CliError } from '../../src/admin/cli-store.ts';
+import { CliError } from '../../src/cli/cli-store.ts';
 
 
 const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp.ts';
+import { readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServerProcess, killed } from '../support/server-process.ts';
 
@@ -17,7 +17,7 @@ async function json(url: string, method: string, body?: unknown, token?: string)
 
 describe('durability under SIGKILL', () => {
   it(`when the server is killed at random moments ${ROUNDS} times, then every acknowledged write survives and the files parse`, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'onramp-crash-'));
+    const dir = tempDir('crash');
     const learners: { name: string; token: string; acked: number }[] = [];
     let srv = await startServerProcess(dir);
     for (let i = 0; i < 4; i++) {
@@ -83,7 +83,7 @@ describe('durability under SIGKILL', () => {
   }, 180_000);
 
   it('when a data file is corrupt at start-up, then the server refuses to start, says which file, and leaves it as it was', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'onramp-corrupt-'));
+    const dir = tempDir('corrupt');
     const srv = await startServerProcess(dir);
     await json(`${srv.url}/api/users`, 'POST', { username: 'keeper', password: 'crash test password' });
     await killed(srv.child, 'SIGTERM');
@@ -98,7 +98,7 @@ describe('durability under SIGKILL', () => {
   }, 60_000);
 
   it('when a second server starts on the same data folder, then it refuses', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'onramp-lock-'));
+    const dir = tempDir('lock');
     const first = await startServerProcess(dir);
     const err = (await startServerProcess(dir).catch((e) => e)) as { code: number; output: string };
     expect(err.code).toBe(1);

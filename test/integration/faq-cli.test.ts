@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp.ts';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { buildApp, apiUser, FIXTURES, type TestApp } from '../support/app.ts';
@@ -60,7 +60,7 @@ describe('npm run faq:import-mbox', () => {
 describe('npm run faq:export', () => {
   it('when the FAQ is exported, then approved entries are written as Markdown by phase with an index', async () => {
     const t = await buildApp();
-    const out = mkdtempSync(join(tmpdir(), 'onramp-export-'));
+    const out = tempDir('export');
     try {
       const token = await apiUser(t.app, 'exporter');
       await request(t.app).post('/api/faq').set('authorization', `Bearer ${token}`).send({ title: 'A draft that must not be exported', deployment: 'any', phase: 'install', cause: 'c', fix: 'f' }).expect(201);

@@ -1,7 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import request from 'supertest';
 import { buildApp, csrfFrom, signUp, apiUser, type TestApp, setRole } from '../support/app.ts';
-import type { Role } from '../../src/auth/users-repository.ts';
 import type { FaqEntry } from '../../src/faq/faq-types.ts';
 import { renderMarkdown } from '../../src/faq/faq-entry.ts';
 import { emphasisRuns } from '../../src/faq/faq-schemas.ts';

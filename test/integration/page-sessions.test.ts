@@ -108,7 +108,8 @@ describe('sessions change only on unsafe methods', () => {
     t = await buildApp();
     const t2 = t;
     {
-      const sessions = createWebSessions(t2.store, createCookieJar(['x'.repeat(32)], false));
+      const { createSessionsRepository } = await import('../../src/auth/sessions-repository.ts');
+      const sessions = createWebSessions(createSessionsRepository(t2.store), createCookieJar(['x'.repeat(32)], false));
       const get = { method: 'GET', path: '/dashboard', headers: {} } as never;
       const res = { setHeader() {}, getHeader() {} } as never;
       await expect(sessions.start(get, res, { id: 'u', sessionVersion: 1 })).rejects.toThrow(/Signing in on a GET request \(\/dashboard\)/);

@@ -1,5 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { tempDir } from './temp.ts';
 import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -40,7 +40,7 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 }
 
 /** The real app on a real store in a fresh temp folder, with the fixture content. */
-export async function buildApp(env: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'onramp-test-')), overrides?: AppDeps['overrides']): Promise<TestApp> {
+export async function buildApp(env: Record<string, string> = {}, dir = tempDir('test'), overrides?: AppDeps['overrides']): Promise<TestApp> {
   const config = testConfig(dir, env);
   const store = await openStore(join(dir, 'store'), { log: () => {} });
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));

@@ -1,13 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../support/temp.ts';
+import { mkdirSync, writeFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadContent } from '../../src/content/content-loader.ts';
 import { loadFaqSeed, seedReferenceProblems } from '../../src/content/faq-seed.ts';
 import { FIXTURES } from '../support/app.ts';
 
 function contentCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'onramp-content-'));
+  const dir = tempDir('content');
   cpSync(join(FIXTURES, 'workshops'), dir, { recursive: true });
   return dir;
 }

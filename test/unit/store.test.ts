@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { tempDir } from '../support/temp.ts';
+import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store, type StoreOptions } from '../../src/lib/store/store.ts';
 import { restoreInto } from '../../src/lib/store/restore.ts';
@@ -25,7 +25,7 @@ async function openStore(dir: string, options = OPTIONS): Promise<Store> {
 afterEach(async () => {
   for (const s of open.splice(0)) await s.close().catch(() => {});
 });
-const tmp = () => mkdtempSync(join(tmpdir(), 'onramp-store-'));
+const tmp = () => tempDir('store');
 
 describe('store', () => {
   it('when writes are acknowledged, then a reopened store has them, from the journal or the shards', async () => {

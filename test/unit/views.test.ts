@@ -1,12 +1,12 @@
 import { describe, it, expect } from 'vitest';
+import { tempDir } from '../support/temp.ts';
 import ejs from 'ejs';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkViews, ejsEngine, escapeHtml, expandIncludes } from '../../src/lib/views.ts';
 
 function viewsDir(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'onramp-views-'));
+  const root = tempDir('views');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(root, name, '..'), { recursive: true });
     writeFileSync(join(root, name), text);

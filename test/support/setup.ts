@@ -1,0 +1,3 @@
+import { removeTempDirsAfterAll } from './temp.ts';
+
+removeTempDirsAfterAll();
