@@ -224,7 +224,7 @@ describe('store', () => {
     const dir = tmp();
     const s = await openStore(dir);
     await s.commit([{ c: 'items', k: 'a', v: { name: 'a' } }]);
-    const file = await s.backup(join(dir, '..', `${dir.split('/').pop()}-backups`));
+    const file = await s.backup(tempDir('store-backups'));
     await s.commit([{ c: 'items', k: 'b', v: { name: 'b' } }]);
     await s.close();
     open.pop();
