@@ -23,15 +23,15 @@ export async function seedSessions(commit: (ops: Op[]) => Promise<void>, users: 
       helpers: [],
       status: 'ended',
       announcements: [{ id: randomUUID(), text: 'Welcome! We start with the host preparation.', byName: host.username, at: startsAt }],
-      questions: Array.from({ length: 5 }, (_, q) => ({
-        id: randomUUID(), by: users[1 + q]!.id, byName: users[1 + q]!.username, text: `Question ${q} about the bootstrap?`,
-        votes: [], answered: q % 2 === 0, pinned: false, at: startsAt,
-      })),
       createdAt: startsAt,
       createdBy: host.id,
       endedAt: startsAt,
     };
     ops.push({ c: 'liveSessions', k: s.id, v: s });
+    for (let q = 0; q < 5; q++) {
+      const id = randomUUID();
+      ops.push({ c: 'liveQuestions', k: `${s.id}~${id}`, v: { sessionId: s.id, id, by: users[1 + q]!.id, byName: users[1 + q]!.username, text: `Question ${q} about the bootstrap?`, answered: q % 2 === 0, pinned: false, at: startsAt } });
+    }
     for (let n = 0; n < 20; n++) {
       const u = users[1 + ((i * 20 + n) % (users.length - 1))]!;
       const done = AIO.slice(0, n % AIO.length);

@@ -1,4 +1,4 @@
-import express, { Router, type Express } from 'express';
+import express, { Router, type Express, type Request, type Response } from 'express';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
@@ -110,11 +110,15 @@ export function createApp(deps: AppDeps) {
   app.use(csrf.protect);
   app.use(personalCaching);
   app.use(flashMessages(jar));
-  app.use((req, res, next) => {
+  // What every page's layout reads (the error page too: see errorHandler).
+  const pageLocals = (req: Request, res: Response) => {
     res.locals.user = currentUser(req);
     res.locals.path = req.path;
     res.locals.csrfToken = csrf.tokenFor(req, res);
     res.locals.baseUrl = config.baseUrl;
+  };
+  app.use((req, res, next) => {
+    pageLocals(req, res);
     next();
   });
 
@@ -124,7 +128,7 @@ export function createApp(deps: AppDeps) {
   for (const f of features) if (f.pages) app.use(f.pages);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, pageLocals));
 
   return {
     app: app as Express,
@@ -134,8 +138,9 @@ export function createApp(deps: AppDeps) {
     start: async () => {
       for (const f of features) await f.start?.();
     },
-    close: () => {
-      for (const f of features) f.stop?.();
+    /** Stops every feature (live streams end, pending batches are written); then close the store. */
+    close: async () => {
+      for (const f of features) await f.stop?.();
     },
   };
 }

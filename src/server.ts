@@ -6,6 +6,8 @@ import { loadContent } from './content/content-loader.ts';
 import { seedFaqIds } from './content/faq-seed.ts';
 import { createApp, type App } from './app.ts';
 import { StoreCorruptError, StoreLockedError } from './lib/store/store-errors.ts';
+import { migrate, StoreTooNewError } from './lib/store/migrate.ts';
+import { MIGRATIONS } from './migrations/migrations.ts';
 
 export interface Running {
   server: Server;
@@ -19,6 +21,12 @@ export interface Running {
 export async function start(config: Config = loadConfig(), log: (m: string) => void = console.error): Promise<Running> {
   const started = performance.now();
   const store = await openStore(join(config.dataDir, 'store'), { log });
+  try {
+    await migrate(store, MIGRATIONS, log);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   for (const p of content.problems) log(`content: ${p.file}:${p.line}: ${p.message} (skipped)`);
   const { app, ports, start: startFeatures, close } = createApp({ config, store, content: { current: content }, log });
@@ -51,7 +59,7 @@ export async function start(config: Config = loadConfig(), log: (m: string) => v
   const stop = () =>
     (stopping ??= (async () => {
       if (backupTimer) clearInterval(backupTimer);
-      close(); // ends live streams first, or server.close() would wait for them
+      await close(); // ends live streams first, or server.close() would wait for them
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
@@ -75,7 +83,7 @@ if (isMain) {
       }
     },
     (err) => {
-      if (err instanceof StoreCorruptError || err instanceof StoreLockedError) console.error(`Onramp did not start.\n${err.message}`);
+      if (err instanceof StoreCorruptError || err instanceof StoreLockedError || err instanceof StoreTooNewError) console.error(`Onramp did not start.\n${err.message}`);
       else console.error('Onramp did not start:', err instanceof Error && err.message.startsWith('Invalid configuration') ? err.message : err);
       process.exit(1);
     },

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { openStore, type Store } from '../lib/db.ts';
 import { StoreLockedError } from '../lib/store/store-errors.ts';
+import { migrate, StoreTooNewError } from '../lib/store/migrate.ts';
+import { MIGRATIONS } from '../migrations/migrations.ts';
 
 /** A message for the person at the terminal: printed without a stack trace. */
 export class CliError extends Error {
@@ -20,7 +22,14 @@ export class CliError extends Error {
  */
 export async function openStoreForCli(config: Config): Promise<Store> {
   try {
-    return await openStore(join(config.dataDir, 'store'), { log: (m) => console.error(m), compactIntervalMs: 0 });
+    const store = await openStore(join(config.dataDir, 'store'), { log: (m) => console.error(m), compactIntervalMs: 0 });
+    try {
+      await migrate(store, MIGRATIONS, (m) => console.error(m));
+    } catch (err) {
+      await store.close();
+      throw err instanceof StoreTooNewError ? new CliError(err.message) : err;
+    }
+    return store;
   } catch (err) {
     if (err instanceof StoreLockedError) {
       throw new CliError(

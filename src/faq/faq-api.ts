@@ -6,14 +6,14 @@ import type { ReviewService } from './faq-review-service.ts';
 import { EntryInput, PreviewInput, ReviewInput, SearchBody, VoteInput, searchParams } from './faq-schemas.ts';
 import { renderMarkdown } from './faq-entry.ts';
 import { publicEntry } from './faq-views.ts';
-import type { FaqRouteDeps } from './faq-routes.ts';
+import { reporterOf, type FaqRouteDeps } from './faq-routes.ts';
 
 /** The FAQ under /api: the same services as the pages, errors as { error: { code, message, details } }. */
 export function faqApi(deps: FaqRouteDeps & { review: ReviewService }): Router {
   const { faq, repo, search, review, people, limits } = deps;
   const r = Router();
 
-  function answerSearch(res: Response, q: string, filters: SearchFilters, limit = 20) {
+  function answerSearch(req: Request, res: Response, q: string, filters: SearchFilters, limit = 20) {
     if (!q.trim()) {
       const list = repo
         .summaries()
@@ -22,7 +22,7 @@ export function faqApi(deps: FaqRouteDeps & { review: ReviewService }): Router {
         .slice(0, limit);
       return res.json({ mode: 'list', results: list.map((e) => ({ id: e.id, title: e.title, url: `/faq/${e.id}`, phase: e.phase, deployment: e.deployment })) });
     }
-    const out = search.search(q, filters, { kinds: ['faq'], limit, recordMiss: true });
+    const out = search.search(q, filters, { kinds: ['faq'], limit, recordMiss: reporterOf(req) });
     res.json({
       mode: out.mode,
       results: out.results.map((x) => ({ id: x.ref, title: x.title, url: x.url, exact: x.exact, score: x.score, phase: x.phase, deployment: x.deployment, titleHtml: x.titleHtml, snippetHtml: x.snippetHtml })),
@@ -33,16 +33,16 @@ export function faqApi(deps: FaqRouteDeps & { review: ReviewService }): Router {
   r.get('/faq', (req, res) => {
     const { q, filters } = searchParams(req.query as Record<string, unknown>);
     const limit = Math.min(50, Math.max(1, Number(req.query.limit) || 20));
-    answerSearch(res, q, filters, limit);
+    answerSearch(req, res, q, filters, limit);
   });
 
   // Logs longer than an address allows are posted.
   r.post('/faq/search', (req, res) => {
     const body = parse(SearchBody, req.body, 400);
-    answerSearch(res, body.q, { deployment: body.deployment, phase: body.phase, release: body.release }, body.limit);
+    answerSearch(req, res, body.q, { deployment: body.deployment, phase: body.phase, release: body.release }, body.limit);
   });
 
-  r.post('/faq/preview', requireUser, (req, res) => {
+  r.post('/faq/preview', requireUser, limits.submit, (req, res) => {
     const body = parse(PreviewInput, req.body, 400);
     const render = (md: string, field: 'cause' | 'fix') => {
       try {

@@ -6,6 +6,7 @@ import type { ProgressPort } from '../progress/progress-port.ts';
 import type { Catalog } from '../workshops/workshops-port.ts';
 import { createSearchService } from '../search/search-service.ts';
 import { createSearchMissesRepository } from '../search/search-misses-repository.ts';
+import { createMissRecorder } from '../search/search-misses.ts';
 import { createFaqRepository } from './faq-repository.ts';
 import { createFaqService } from './faq-service.ts';
 import { createReviewService } from './faq-review-service.ts';
@@ -33,7 +34,7 @@ export interface FaqDeps extends AppContext {
 export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
   const { catalog, accounts } = deps;
   const repo = createFaqRepository(deps.store);
-  const misses = createSearchMissesRepository(deps.store);
+  const misses = createMissRecorder(createSearchMissesRepository(deps.store), { log: deps.log });
   const content = { get current() { return catalog.content; } };
   const search = createSearchService({ content, misses, log: deps.log });
   const faq = createFaqService({ repo, search, accounts, catalog });
@@ -61,7 +62,9 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
     api: Router().use('/faq', searchLoaded).use(faqApi(routeDeps)),
     stepDecorators: [stuckDecorator(repo, search)],
     port,
+    stop: () => misses.stop(),
     async start() {
+      misses.start();
       const loaded = await loadSeedOnce(repo, deps.config.seedDir, deps.log);
       if (loaded > 0) deps.log(`faq: loaded ${loaded} seed entries`);
       const ids = repo.summaries().filter((e) => e.status === 'approved').map((e) => e.id);

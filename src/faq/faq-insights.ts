@@ -1,5 +1,5 @@
 import type { Content } from '../content/content-loader.ts';
-import type { SearchMissesRepository } from '../search/search-misses-repository.ts';
+import type { MissRecorder } from '../search/search-misses.ts';
 import type { FaqRepository } from './faq-repository.ts';
 import type { Funnel } from '../progress/progress-port.ts';
 
@@ -19,7 +19,7 @@ function linkedFromSteps(content: Content): Set<string> {
 }
 
 /** What maintainers look at to decide what to write next. */
-export function createInsights(deps: { repo: FaqRepository; misses: SearchMissesRepository; funnels: () => Promise<Funnel[]>; content: { current: Content } }) {
+export function createInsights(deps: { repo: FaqRepository; misses: MissRecorder; funnels: () => Promise<Funnel[]>; content: { current: Content } }) {
   return {
     async compute() {
       const content = deps.content.current;
@@ -38,7 +38,7 @@ export function createInsights(deps: { repo: FaqRepository; misses: SearchMisses
       const unlinked = approved.filter((e) => !linkedText.has(e.id) && !e.steps.some(stepExists)).map((e) => ({ id: e.id, title: e.title, phase: e.phase }));
 
       return {
-        misses: deps.misses.top(50),
+        misses: await deps.misses.top(50),
         mostHelpful,
         leastHelpful,
         unlinked,

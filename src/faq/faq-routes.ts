@@ -25,6 +25,9 @@ export interface FaqRouteDeps {
 
 const BROWSE_MAX = 60;
 
+/** Who a content gap is counted for: an account, or a visitor's address. */
+export const reporterOf = (req: Request) => (currentUser(req) ? `u:${currentUser(req)!.id}` : `a:${req.ip ?? 'unknown'}`);
+
 /** Reading the FAQ: search (typed or pasted), entries, votes, revision history. */
 export function faqRoutes(deps: FaqRouteDeps): Router {
   const { faq, repo, search, people, catalog, limits } = deps;
@@ -43,7 +46,7 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
 
   function searchPage(req: Request, res: Response, raw: Record<string, unknown>): void {
     const { q, filters } = searchParams(raw);
-    const outcome = q.trim() ? search.search(q, filters, { limit: 25, recordMiss: true }) : undefined;
+    const outcome = q.trim() ? search.search(q, filters, { limit: 25, recordMiss: reporterOf(req) }) : undefined;
     const all = outcome ? [] : browse(filters);
     const from = catalog.findStep(raw.workshop, raw.step);
     const back = from && { url: `/workshops/${from.workshop.slug}/steps/${from.step.id}`, title: from.step.title };

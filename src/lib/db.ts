@@ -16,6 +16,8 @@ export const STORE_OPTIONS: StoreOptions = {
     faqVotes: { shards: 4 },
     searchMisses: { shards: 1 },
     liveSessions: { shards: 2, indexes: { code: (s: { code: string }) => s.code } },
+    liveQuestions: { shards: 4 },
+    liveVotes: { shards: 4 },
     participants: { shards: 8 },
     liveEvents: { shards: 8 },
     meta: { shards: 1 },

@@ -25,7 +25,13 @@ function normalize(err: unknown): AppError {
   return new AppError(500, 'internal_error', 'Something went wrong on our side.');
 }
 
-export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
+/**
+ * The last middleware. It answers every error the same way, wherever it was raised: before the
+ * request was authenticated (a forged CSRF token, a token in the address, a 413) the page's locals
+ * are not set yet, so `pageLocals` sets them here. No stack trace or file path ever reaches a client;
+ * if even the error page fails to render, a plain sentence is sent.
+ */
+export function errorHandler(log: (msg: string) => void, pageLocals: (req: Request, res: Response) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appErr = normalize(err);
     if (appErr.status >= 500) {
@@ -39,7 +45,19 @@ export function errorHandler(log: (msg: string) => void): ErrorRequestHandler {
       res.json({ error: { code: appErr.code, message: appErr.message, ...(appErr.details ? { details: appErr.details } : {}) } });
       return;
     }
-    res.render('errors/error', { title: titleFor(appErr.status), error: appErr });
+    try {
+      if (res.locals.path === undefined) pageLocals(req, res);
+    } catch {
+      res.locals.path = req.path;
+    }
+    res.render('errors/error', { title: titleFor(appErr.status), error: { status: appErr.status, message: appErr.message } }, (renderErr: unknown, html?: string) => {
+      if (renderErr) {
+        log(`error page failed to render: ${(renderErr as Error)?.stack ?? renderErr}`);
+        res.type('text/plain').send(`${titleFor(appErr.status)}. ${appErr.message}`);
+        return;
+      }
+      res.send(html);
+    });
   };
 }
 

@@ -34,5 +34,5 @@ export interface Feature {
   before?: RequestHandler[];
   stepDecorators?: StepDecorator[];
   start?: () => Promise<void>;
-  stop?: () => void;
+  stop?: () => void | Promise<void>;
 }

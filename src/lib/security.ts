@@ -71,17 +71,30 @@ export function forUnsafeMethods(...handlers: RequestHandler[]): RequestHandler 
   return (req, res, next) => (UNSAFE.has(req.method) ? chain(req, res, next) : next());
 }
 
-/** Defence in depth against cross-site requests, on top of CSRF tokens. */
+/** The host of an Origin header, or undefined when it is not a web origin (`null`, garbage). */
+function originHost(value: string): string | undefined {
+  if (!/^https?:\/\/[^/\s]+$/i.test(value)) return undefined;
+  try {
+    return new URL(value).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Defence in depth against cross-site requests, on top of CSRF tokens: a state change that says it
+ * comes from another site, or from an opaque origin (`Origin: null`, sent by sandboxed frames and
+ * some cross-site redirects), or from an origin that does not even parse, is refused with 403.
+ */
 export function sameOriginGuard(baseUrl: string): RequestHandler {
   const origin = new URL(baseUrl).origin;
   return (req, _res, next) => {
     if (!UNSAFE.has(req.method)) return next();
-    const site = req.get('sec-fetch-site');
+    if (req.get('sec-fetch-site') === 'cross-site') return next(forbidden('Cross-site requests are not accepted.'));
     const reqOrigin = req.get('origin');
-    const sameHost = reqOrigin && req.get('host') && new URL(reqOrigin).host === req.get('host');
-    if (site === 'cross-site' || (reqOrigin && reqOrigin !== 'null' && reqOrigin !== origin && !sameHost)) {
-      return next(forbidden('Cross-site requests are not accepted.'));
-    }
+    if (reqOrigin === undefined || reqOrigin === origin) return next();
+    const host = originHost(reqOrigin);
+    if (host === undefined || host !== req.get('host')) return next(forbidden('Cross-site requests are not accepted.'));
     next();
   };
 }

@@ -4,7 +4,7 @@ import { indexText, signatureMatches } from './signature.ts';
 import { highlight, snippet } from './highlight.ts';
 import { matchesFilters, SearchIndex, type DocKind, type Hit, type SearchDoc, type SearchFilters } from './search-index.ts';
 import { contentDocs, entryDoc, type IndexableEntry } from './search-docs.ts';
-import type { SearchMissesRepository } from './search-misses-repository.ts';
+import type { MissRecorder } from './search-misses.ts';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 /** Entries indexed between two turns of the event loop while the FAQ loads (about 20 ms of work). */
@@ -36,8 +36,8 @@ export interface SearchOutcome {
 export interface SearchOptions {
   limit?: number;
   kinds?: DocKind[];
-  /** Count a query that found nothing as a content gap. */
-  recordMiss?: boolean;
+  /** Count a query that found nothing as a content gap, for this person (`u:<id>` or `a:<address>`). */
+  recordMiss?: string;
 }
 
 const QUERY_MAX_TYPED = 500;
@@ -46,7 +46,7 @@ const QUERY_MAX_TYPED = 500;
  * One search over FAQ entries (approved only), workshops, steps and guides. A paste is read as a log:
  * entries whose signatures match come first, then full-text matches on the words that identify the failure.
  */
-export function createSearchService(deps: { content: { current: Content }; misses?: SearchMissesRepository; log?: (m: string) => void }) {
+export function createSearchService(deps: { content: { current: Content }; misses?: MissRecorder; log?: (m: string) => void }) {
   const index = new SearchIndex();
   let indexedContent: Content | undefined;
   let loading: Promise<void> = Promise.resolve();
@@ -112,7 +112,7 @@ export function createSearchService(deps: { content: { current: Content }; misse
     ].slice(0, limit);
     if (opts.recordMiss && results.length === 0 && deps.misses) {
       const label = mode === 'log' ? (features.errorLines[0] ?? features.terms.join(' ')) : q;
-      deps.misses.record(label).catch((err: Error) => deps.log?.(`search: could not record a miss: ${err.message}`));
+      deps.misses.record(label, opts.recordMiss);
     }
     return { mode, results, features: mode === 'log' ? features : undefined };
   }

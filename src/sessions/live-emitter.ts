@@ -1,7 +1,7 @@
 import type { Workshop } from '../content/content-loader.ts';
 import type { LiveBroker } from './live-broker.ts';
 import type { SessionsRepository } from './sessions-repository.ts';
-import type { Audience, LiveSession, Participant } from './sessions-types.ts';
+import type { Audience, LiveSession, Participant, Question, Vote } from './sessions-types.ts';
 import { roomAggregate } from './session-views.ts';
 
 export interface Emit {
@@ -40,9 +40,13 @@ export function createLiveEmitter(repo: SessionsRepository, broker: LiveBroker, 
   return {
     room,
     scheduleRoom,
-    async emit(sessionId: string, records: { session?: LiveSession; participants?: Participant[] }, emits: Emit[]): Promise<void> {
+    async emit(
+      sessionId: string,
+      records: { session?: LiveSession; participants?: Participant[]; questions?: Question[]; votes?: { vote: Vote; on: boolean }[] },
+      emits: Emit[],
+    ): Promise<void> {
       const events = emits.map((e) => repo.newEvent(sessionId, e.type, e.audience, e.data, e.staffData));
-      await repo.write({ sessions: records.session ? [records.session] : [], participants: records.participants, events });
+      await repo.write({ sessions: records.session ? [records.session] : [], participants: records.participants, questions: records.questions, votes: records.votes, events });
       for (const e of events) broker.publish(e);
       if (records.participants?.length) scheduleRoom(sessionId);
     },

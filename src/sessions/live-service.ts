@@ -111,7 +111,7 @@ export function createLiveService(deps: {
         session: sessionView(s, access, deps.baseUrl, sessions.names),
         steps: (workshop?.steps ?? []).map((st) => ({ id: st.id, title: st.title })),
         room: emitter.room(s.id),
-        questions: sortQuestions(s.questions).map((q) => questionView(q, staff, user!.id)),
+        questions: sortQuestions(repo.questions(s.id)).map((q) => questionView(q, staff, user!.id)),
         announcements: [...s.announcements].reverse(),
         lastEventId: repo.lastEventId(s.id),
       };

@@ -36,7 +36,7 @@ export function createReportService(repo: SessionsRepository, sessions: Sessions
         stuck: participants.filter((p) => p.stuckSteps.includes(st.id)).length,
       };
     });
-    const questions = sortQuestions(s.questions).map((q) => questionView(q, true));
+    const questions = sortQuestions(repo.questions(s.id)).map((q) => questionView(q, true));
     return {
       session: sessionView(s, sessions.access(s, user), baseUrl, sessions.names),
       workshopTitle: workshop?.title ?? s.workshop,
@@ -59,7 +59,7 @@ export function createReportService(repo: SessionsRepository, sessions: Sessions
     async faqDraft(id: string, user: SessionUser, qid: string): Promise<{ id: string; created: boolean }> {
       const s = structuredClone(sessions.get(id));
       guard(s, user);
-      const q = s.questions.find((x) => x.id === qid);
+      const q = repo.question(s.id, qid);
       if (!q) throw notFound('No such question.');
       if (q.faqDraftId) return { id: q.faqDraftId, created: false };
       const workshop = env.catalog.findWorkshop(s.workshop);
@@ -71,12 +71,11 @@ export function createReportService(repo: SessionsRepository, sessions: Sessions
         authorId: user.id,
         origin: `Live session: ${s.title}, ${s.startsAt.slice(0, 10)}`,
       });
-      // Re-read: the session may have changed while the draft was written.
-      const cur = structuredClone(sessions.get(id));
-      const cq = cur.questions.find((x) => x.id === qid);
+      // Re-read: the question may have changed while the draft was written.
+      const cq = repo.question(s.id, qid);
       if (!cq) throw conflict('The question is gone.');
       cq.faqDraftId = draft.id;
-      await repo.write({ sessions: [cur] });
+      await repo.write({ questions: [cq] });
       return { id: draft.id, created: true };
     },
   };

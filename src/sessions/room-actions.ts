@@ -21,7 +21,7 @@ export function createRoomActions(deps: {
   broker: LiveBroker;
   emitter: LiveEmitter;
 }) {
-  const { sessions, emitter } = deps;
+  const { sessions, emitter, repo } = deps;
 
   /** The latest record, still open, with the caller's access checked. */
   function load(id: string, user: SessionUser, need: 'member' | 'staff' | 'run'): LiveSession {
@@ -34,7 +34,7 @@ export function createRoomActions(deps: {
   }
 
   function question(s: LiveSession, qid: string): Question {
-    const q = s.questions.find((x) => x.id === qid);
+    const q = repo.question(s.id, qid);
     if (!q) throw notFound('No such question.');
     return q;
   }
@@ -44,10 +44,9 @@ export function createRoomActions(deps: {
   return {
     async ask(id: string, user: SessionUser, text: string): Promise<Question> {
       const s = load(id, user, 'member');
-      if (s.questions.length >= MAX_QUESTIONS) throw conflict('This session has reached its limit of questions.');
-      const q: Question = { id: randomUUID(), by: user.id, byName: user.username, text, votes: [], answered: false, pinned: false, at: new Date().toISOString() };
-      s.questions.push(q);
-      await emitter.emit(s.id, { session: s }, [questionEvent(q)]);
+      if (repo.questionCount(s.id) >= MAX_QUESTIONS) throw conflict('This session has reached its limit of questions.');
+      const q: Question = { sessionId: s.id, id: randomUUID(), by: user.id, byName: user.username, text, votes: [], answered: false, pinned: false, at: new Date().toISOString() };
+      await emitter.emit(s.id, { questions: [q] }, [questionEvent(q)]);
       return q;
     },
 
@@ -58,7 +57,8 @@ export function createRoomActions(deps: {
       if (q.by === user.id) throw conflict('You cannot vote for your own question.');
       if (q.votes.includes(user.id) === on) return q;
       q.votes = on ? [...q.votes, user.id] : q.votes.filter((v) => v !== user.id);
-      await emitter.emit(s.id, { session: s }, [questionEvent(q)]);
+      const vote = { sessionId: s.id, questionId: q.id, userId: user.id, at: new Date().toISOString() };
+      await emitter.emit(s.id, { votes: [{ vote, on }] }, [questionEvent(q)]);
       return q;
     },
 
@@ -67,7 +67,7 @@ export function createRoomActions(deps: {
       const q = question(s, qid);
       q.answered = true;
       if (answer) q.answer = answer;
-      await emitter.emit(s.id, { session: s }, [questionEvent(q)]);
+      await emitter.emit(s.id, { questions: [q] }, [questionEvent(q)]);
       return q;
     },
 
@@ -75,7 +75,7 @@ export function createRoomActions(deps: {
       const s = load(id, user, 'staff');
       const q = question(s, qid);
       q.pinned = pinned;
-      await emitter.emit(s.id, { session: s }, [questionEvent(q)]);
+      await emitter.emit(s.id, { questions: [q] }, [questionEvent(q)]);
       return q;
     },
 

@@ -11,6 +11,7 @@ import type { LiveService } from './live-service.ts';
 import type { ReportService } from './report-service.ts';
 import type { RoomActions } from './room-actions.ts';
 import type { SessionsService } from './sessions-service.ts';
+import type { SessionsRepository } from './sessions-repository.ts';
 
 /** What the feature uses of the rest of the app: each through its port. */
 export interface SessionsEnv {
@@ -32,4 +33,5 @@ export interface SessionsContext {
   room: RoomActions;
   reports: ReportService;
   broker: LiveBroker;
+  repo: SessionsRepository;
 }

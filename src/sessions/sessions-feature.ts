@@ -34,7 +34,7 @@ export function sessionsFeature(deps: SessionsDeps): Feature {
   const room = createRoomActions({ repo, sessions, env, broker, emitter });
   const reports = createReportService(repo, sessions, env, config.baseUrl);
   const pruner = createEventPruner(repo, log);
-  const ctx: SessionsContext = { env, config, limits, joinLimit: limits.join, sessions, live, room, reports, broker };
+  const ctx: SessionsContext = { env, config, limits, joinLimit: limits.join, sessions, live, room, reports, broker, repo };
 
   env.progress.onChange(live.onProgress);
   // Streams end the moment access does, not at the next periodic check.

@@ -92,7 +92,7 @@ export function sessionsPages(ctx: SessionsContext): Router {
       workshop,
       series: sessions.seriesOf(s).map((x) => ({ id: x.id, startsAt: x.startsAt, current: x.id === s.id })),
       state: v.access === 'participant' ? live.state(s, user) : undefined,
-      questions: inside ? sortQuestions(s.questions).map((q) => questionView(q, false, user!.id)) : [],
+      questions: inside ? sortQuestions(ctx.repo.questions(s.id)).map((q) => questionView(q, false, user!.id)) : [],
       roomStep: s.roomStep ? workshop?.stepById.get(s.roomStep) : undefined,
     });
   });

@@ -1,10 +1,12 @@
 import type { Op, Store } from '../lib/store/store.ts';
-import type { Audience, LiveEvent, LiveSession, Participant } from './sessions-types.ts';
+import type { Audience, LiveEvent, LiveSession, Participant, Question, Vote } from './sessions-types.ts';
 import { phaseOf } from './session-time.ts';
 
 const SEQ_WIDTH = 10;
 const participantKey = (sessionId: string, userId: string) => `${sessionId}~${userId}`;
 const eventKey = (sessionId: string, seq: number) => `${sessionId}~${String(seq).padStart(SEQ_WIDTH, '0')}`;
+const questionKey = (sessionId: string, id: string) => `${sessionId}~${id}`;
+const voteKey = (v: Pick<Vote, 'sessionId' | 'questionId' | 'userId'>) => `${v.sessionId}~${v.questionId}~${v.userId}`;
 
 /**
  * The only module of the feature that touches the store. Sessions, participants and events are written
@@ -34,6 +36,26 @@ export function createSessionsRepository(store: Store) {
     set.add(s.id);
   };
   for (const s of sessions.values()) track(s);
+  // Questions of each session in the order asked, and who voted for each: a question or a vote is a
+  // record of its own, so asking or voting writes one small record, never the whole session.
+  const asked = new Map<string, string[]>();
+  const voters = new Map<string, Set<string>>();
+  for (const q of store.values<Question>('liveQuestions')) addQuestion(q);
+  for (const v of store.values<Vote>('liveVotes')) voterSet(v.sessionId, v.questionId).add(v.userId);
+  for (const list of asked.values()) list.sort();
+
+  function addQuestion(q: Pick<Question, 'sessionId' | 'id' | 'at'>) {
+    let list = asked.get(q.sessionId);
+    if (!list) asked.set(q.sessionId, (list = []));
+    if (!list.includes(`${q.at}|${q.id}`)) list.push(`${q.at}|${q.id}`);
+  }
+  function voterSet(sessionId: string, questionId: string): Set<string> {
+    const k = questionKey(sessionId, questionId);
+    let set = voters.get(k);
+    if (!set) voters.set(k, (set = new Set()));
+    return set;
+  }
+  const withVotes = (q: Question): Question => ({ ...q, votes: [...(voters.get(questionKey(q.sessionId, q.id)) ?? [])] });
 
   function addToRoster(p: Participant) {
     let set = roster.get(p.sessionId);
@@ -61,6 +83,19 @@ export function createSessionsRepository(store: Store) {
       }
       return out;
     },
+
+    /** The session's questions in the order asked, each with its voters. */
+    questions(sessionId: string): Question[] {
+      return (asked.get(sessionId) ?? []).flatMap((entry) => {
+        const q = store.get<Question>('liveQuestions', questionKey(sessionId, entry.slice(entry.indexOf('|') + 1)));
+        return q ? [withVotes(q)] : [];
+      });
+    },
+    question(sessionId: string, id: string): Question | undefined {
+      const q = store.get<Question>('liveQuestions', questionKey(sessionId, id));
+      return q && withVotes(q);
+    },
+    questionCount: (sessionId: string) => asked.get(sessionId)?.length ?? 0,
 
     participant: (sessionId: string, userId: string) => store.get<Participant>('participants', participantKey(sessionId, userId)),
     participants(sessionId: string): Participant[] {
@@ -92,8 +127,18 @@ export function createSessionsRepository(store: Store) {
       return out;
     },
 
-    write(w: { sessions?: LiveSession[]; participants?: Participant[]; events?: LiveEvent[] }): Promise<void> {
+    write(w: { sessions?: LiveSession[]; participants?: Participant[]; events?: LiveEvent[]; questions?: Question[]; votes?: { vote: Vote; on: boolean }[] }): Promise<void> {
       const ops: Op[] = [];
+      for (const q of w.questions ?? []) {
+        const { votes: _votes, ...record } = q;
+        ops.push({ c: 'liveQuestions', k: questionKey(q.sessionId, q.id), v: record });
+        addQuestion(q);
+      }
+      for (const { vote, on } of w.votes ?? []) {
+        ops.push({ c: 'liveVotes', k: voteKey(vote), v: on ? vote : null });
+        if (on) voterSet(vote.sessionId, vote.questionId).add(vote.userId);
+        else voterSet(vote.sessionId, vote.questionId).delete(vote.userId);
+      }
       for (const s of w.sessions ?? []) ops.push({ c: 'liveSessions', k: s.id, v: s });
       for (const p of w.participants ?? []) {
         ops.push({ c: 'participants', k: participantKey(p.sessionId, p.userId), v: p });
@@ -107,6 +152,16 @@ export function createSessionsRepository(store: Store) {
       }
       return saved.catch((err) => {
         // The store undid the batch; show the same.
+        for (const q of w.questions ?? []) {
+          if (store.get('liveQuestions', questionKey(q.sessionId, q.id))) continue;
+          const list = asked.get(q.sessionId);
+          if (list) list.splice(list.indexOf(`${q.at}|${q.id}`), 1);
+        }
+        for (const { vote } of w.votes ?? []) {
+          const set = voterSet(vote.sessionId, vote.questionId);
+          if (store.get('liveVotes', voteKey(vote))) set.add(vote.userId);
+          else set.delete(vote.userId);
+        }
         for (const s of w.sessions ?? []) {
           const kept = store.get<LiveSession>('liveSessions', s.id);
           if (kept) {

@@ -116,7 +116,6 @@ export function createSessionsService(repo: SessionsRepository, env: SessionsEnv
           ...(seriesId ? { series: { id: seriesId, rule: 'weekly' as const, count, index } } : {}),
           status: 'scheduled',
           announcements: [],
-          questions: [],
           createdAt: now,
           createdBy: creator.id,
         };

@@ -3,11 +3,12 @@
 export type SessionStatus = 'scheduled' | 'live' | 'ended';
 
 export interface Question {
+  sessionId: string;
   id: string;
   by: string;
   byName: string;
   text: string;
-  /** User ids; one vote per user. */
+  /** User ids; one vote per user. Kept as records of their own (liveVotes), gathered when read. */
   votes: string[];
   answered: boolean;
   answer?: string;
@@ -39,7 +40,6 @@ export interface LiveSession {
   status: SessionStatus;
   roomStep?: string;
   announcements: Announcement[];
-  questions: Question[];
   createdAt: string;
   createdBy: string;
   endedAt?: string;
@@ -65,6 +65,14 @@ export interface Participant {
   stuck?: Stuck;
   /** Steps on which the participant raised "I'm stuck" at least once (for the report). */
   stuckSteps: string[];
+}
+
+/** One person's vote on a question (one record each, so a vote never rewrites the session). */
+export interface Vote {
+  sessionId: string;
+  questionId: string;
+  userId: string;
+  at: string;
 }
 
 /** Who receives an event: the hosts and helpers only, or everybody in the session. */

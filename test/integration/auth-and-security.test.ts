@@ -103,6 +103,31 @@ describe('accounts', () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 
+  it('when a stranger keeps failing to sign in to an account, then they are stopped, but its owner still signs in from a browser they used before', async () => {
+    t = await buildApp({ RATE_LIMIT_LOGIN: '3', TRUST_PROXY: 'loopback' });
+    const owner = await signUp(t.app, 'owner'); // this browser now carries the account's device cookie
+    const dash = await owner.get('/dashboard');
+    await owner.post('/logout').type('form').send({ _csrf: csrfFrom(dash.text) }).expect(302);
+    const stranger = request.agent(t.app);
+    const page = await stranger.get('/login');
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await stranger.post('/login').set('X-Forwarded-For', `198.51.100.${i}`).type('form')
+        .send({ _csrf: csrfFrom(page.text), username: 'owner', password: `guess number ${i}` });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    // Even with the right password, a browser the account never used waits out the window...
+    const fresh = request.agent(t.app);
+    const freshPage = await fresh.get('/login');
+    expect((await fresh.post('/login').set('X-Forwarded-For', '192.0.2.9').type('form').send({ _csrf: csrfFrom(freshPage.text), username: 'owner', password: 'correct horse battery' })).status).toBe(429);
+    // ...but the owner's own browser signs in at once.
+    const again = await owner.get('/login');
+    const res = await owner.post('/login').set('X-Forwarded-For', '192.0.2.10').type('form').send({ _csrf: csrfFrom(again.text), username: 'owner', password: 'correct horse battery' });
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/dashboard');
+  });
+
   it('when credentials are put in the query string, then they are refused', async () => {
     t = await buildApp();
     await signUp(t.app, 'query');

@@ -63,8 +63,26 @@ describe('finding answers', () => {
     await setRole(t, 'gapwatch', 'maintainer');
     await new Promise((r) => setTimeout(r, 20));
     const insights = await maint.get('/insights').expect(200);
-    expect(insights.text).toMatch(/zzqx frobnicator<\/code><\/td><td>2</);
+    expect(insights.text).toMatch(/zzqx frobnicator<\/code><\/td><td>2<\/td><td>1</);
     expect(insights.text).toContain('Entries no workshop step links to (0)');
+  });
+
+  it('when one visitor floods searches that find nothing, then nothing is written per search, the list stays bounded, and a real gap still gets in', async () => {
+    const before = t.store.stats.commits;
+    for (let i = 0; i < 200; i++) await request(t.app).get('/api/faq').query({ q: `junk${i} qqxyz` }).expect(200);
+    expect(t.store.stats.commits - before).toBeLessThanOrEqual(1);
+    // Three people search for the same real gap.
+    for (const name of ['gap1', 'gap2', 'gap3']) {
+      const a = await signUp(t.app, name);
+      await a.get('/faq').query({ q: 'zzyz ipsec vpn subcloud rehome' }).expect(200);
+    }
+    const maint = await signUp(t.app, 'gapwatch2');
+    await setRole(t, 'gapwatch2', 'maintainer');
+    const page = (await maint.get('/insights').expect(200)).text;
+    const rows = [...page.matchAll(/<tr><td><code>([^<]*)<\/code><\/td><td>(\d+)<\/td><td>(\d+)</g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    expect(rows[0]).toEqual(['zzyz ipsec vpn subcloud rehome', 3, 3]);
+    // One visitor adds at most 30 gaps an hour, whatever they paste.
+    expect(rows.filter(([q]) => String(q).endsWith('qqxyz')).length).toBeLessThanOrEqual(30);
   });
 
   it('when a long log is posted to the API, then it is read as a log and the entry matched by its signature comes first', async () => {

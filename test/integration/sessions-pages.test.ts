@@ -126,11 +126,16 @@ describe('session pages', () => {
     for (const a of [alice, bob]) expect((await post(a, '/join', '/join', { code: s.code })).status).toBe(303);
 
     expect((await post(alice, `/sessions/${s.id}`, `/sessions/${s.id}/questions`, { text: 'Which ISO do I use?' })).status).toBe(303);
-    const q = t.store.get<{ questions: { id: string }[] }>('liveSessions', s.id)!.questions[0]!;
+    // A question is a record of its own: asking (and later voting) does not rewrite the session.
+    const q = [...t.store.values<{ id: string; sessionId: string; text: string }>('liveQuestions')].find((x) => x.sessionId === s.id)!;
+    expect(q.text).toBe('Which ISO do I use?');
+    const sessionBefore = JSON.stringify(t.store.get('liveSessions', s.id));
     const bobPage = await bob.get(`/sessions/${s.id}`).expect(200);
     expect(bobPage.text).toContain('Which ISO do I use?');
     expect(bobPage.text).not.toContain('alice');
     expect((await bob.post(`/sessions/${s.id}/questions/${q.id}/vote`).type('form').send({ _csrf: csrfFrom(bobPage.text), on: '1' })).status).toBe(303);
+    expect(t.store.get('liveVotes', `${s.id}~${q.id}~${t.ports.users.byUsername('bob')!.id}`)).toBeDefined();
+    expect(JSON.stringify(t.store.get('liveSessions', s.id))).toBe(sessionBefore);
 
     const dash = `/sessions/${s.id}/host`;
     expect((await post(h, dash, `${dash}/questions/${q.id}/answer`, { answer: 'The 9.0 ISO.' })).status).toBe(303);
@@ -173,7 +178,7 @@ describe('session pages', () => {
     const afterDraft = await h.get(`/sessions/${s.id}/report`).expect(200);
     expect(afterDraft.text).toContain('An FAQ draft is in the review queue.');
     expect(afterDraft.text).toContain('An FAQ draft was made from this question.');
-    const draftId = t.store.get<{ questions: { faqDraftId?: string }[] }>('liveSessions', s.id)!.questions[0]!.faqDraftId!;
+    const draftId = t.store.get<{ faqDraftId?: string }>('liveQuestions', `${s.id}~${q.id}`)!.faqDraftId!;
     expect(t.store.get<{ status: string; origin?: string }>('faq', draftId)).toMatchObject({ status: 'draft', origin: expect.stringContaining('Live session: Evening install') });
     // The bar disappears once the session has ended.
     const afterEnd = await bob.get('/workshops/demo-install/steps/prepare').expect(200);

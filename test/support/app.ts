@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openStore, type Store } from '../../src/lib/db.ts';
+import { migrate } from '../../src/lib/store/migrate.ts';
+import { MIGRATIONS } from '../../src/migrations/migrations.ts';
 import { loadContent } from '../../src/content/content-loader.ts';
 import { seedFaqIds } from '../../src/content/faq-seed.ts';
 import { createApp, type App, type AppDeps } from '../../src/app.ts';
@@ -43,13 +45,14 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
 export async function buildApp(env: Record<string, string> = {}, dir = tempDir('test'), overrides?: AppDeps['overrides']): Promise<TestApp> {
   const config = testConfig(dir, env);
   const store = await openStore(join(dir, 'store'), { log: () => {} });
+  await migrate(store, MIGRATIONS, () => {});
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
   // TEST_LOG=1 shows the app's own log (e.g. the cause of a 500) while debugging a test.
   const { app, ports, start, close } = createApp({ config, store, content: { current: content }, overrides, log: (m) => { if (process.env.TEST_LOG) console.error(m); } });
   await start();
   const closeAll = async () => {
-    close();
+    await close();
     await store.close();
   };
   return {

@@ -40,7 +40,10 @@ export function createCsrf(secrets: readonly string[], jar: CookieJar, secure: b
     /** The request's token, made once per response however many forms ask for it. */
     tokenFor(req: Request, res: Response): () => string {
       let token: string | undefined;
-      return () => (token ??= generateCsrfToken(req, res));
+      return () => {
+        jar.all(req); // csrf-csrf reads req.cookies, which an early error page may not have parsed yet
+        return (token ??= generateCsrfToken(req, res));
+      };
     },
   };
 }

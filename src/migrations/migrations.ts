@@ -1,0 +1,5 @@
+import type { Migration } from '../lib/store/migrate.ts';
+import { liveQuestions } from './001-live-questions.ts';
+
+/** Every change of the stored data's shape, in order. Add one file per change; never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [liveQuestions];
