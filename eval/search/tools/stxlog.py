@@ -251,7 +251,8 @@ def grid(headers, rows, aligns=None):
 
 
 def fm_alarm_list(alarms, term_width=120, nowrap=False):
-    """alarms: list of (alarm_id, reason, entity, severity, timestamp), newest first as fm prints."""
+    """alarms: list of (alarm_id, reason, entity, severity, timestamp); printed newest first, as fm sorts them."""
+    alarms = sorted(alarms, key=lambda a: a[4], reverse=True)
     headers = ["Alarm ID", "Reason Text", "Entity ID", "Severity", "Time Stamp"]
     ratios = [0.08, 0.54, 0.15, 0.10, 0.10]
     if nowrap:
