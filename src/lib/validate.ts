@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from './errors.ts';
 
 /** Field name -> first message, for re-rendering forms and for JSON error details. */
@@ -36,4 +36,32 @@ export function safeLocalPath(next: unknown, fallback = '/'): string {
   } catch {
     return fallback;
   }
+}
+
+// Line breaks of every kind (CR, LF, NEL, LS, PS) and tabs become spaces; other C0/C1 controls and the
+// bidirectional overrides that can make a name read backwards are removed.
+// eslint-disable-next-line no-control-regex
+const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
+// eslint-disable-next-line no-control-regex
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A value for a single-line field (a title, a name, a note): one line, no control characters, runs of
+ * spaces collapsed, trimmed. A CR/LF in a title otherwise reaches formats where a line is a record: an
+ * .ics calendar, a CSV report, a log line, an email header.
+ */
+export function singleLine(s: string): string {
+  return s.replace(BREAKS, ' ').replace(CONTROLS, '').replace(/ {2,}/g, ' ').trim();
+}
+
+/**
+ * The zod type of a single-line field: cleaned by singleLine, then held to its length. (The raw input
+ * may be up to four times longer, so a title padded with spaces is cleaned rather than refused.)
+ */
+export function singleLineText(max: number, min = 0, messages: { min?: string; max?: string } = {}) {
+  return z
+    .string()
+    .max(max * 4, messages.max ?? `Use at most ${max} characters.`)
+    .transform(singleLine)
+    .pipe(z.string().min(min, messages.min ?? (min === 1 ? 'Fill this in.' : `Write at least ${min} characters.`)).max(max, messages.max ?? `Use at most ${max} characters.`));
 }
