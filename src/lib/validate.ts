@@ -25,13 +25,19 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown, status = 4
 export const SLUG_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const isSlug = (s: unknown): s is string => typeof s === 'string' && s.length <= 64 && SLUG_RE.test(s);
 
-/** Only same-origin relative paths; anything else becomes the fallback. */
+/**
+ * Only same-origin relative paths; anything else becomes the fallback. The check is made on the
+ * normalized result too: "/.//evil.example" and "/a/..//evil.example" normalize to "//evil.example",
+ * which a browser reads as another host, and a proxy that decodes "/%2F/evil.example" makes the same.
+ */
 export function safeLocalPath(next: unknown, fallback = '/'): string {
   if (typeof next !== 'string' || next.length > 512) return fallback;
   if (!next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
   try {
     const url = new URL(next, 'http://onramp.invalid');
     if (url.origin !== 'http://onramp.invalid') return fallback;
+    // Our paths never hold an encoded / or \, and one that does could become "//host" once decoded.
+    if (/^\/[/\\]/.test(url.pathname) || /%2f|%5c/i.test(url.pathname)) return fallback;
     return url.pathname + url.search + url.hash;
   } catch {
     return fallback;
