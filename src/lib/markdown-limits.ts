@@ -6,8 +6,9 @@ import type { z } from 'zod';
  * what the text asks for, and some of it faster than the text: delimiter runs (`*a_*a_…`) in one
  * paragraph cost quadratically, nested lists re-read their content at every level, and every element
  * costs the sanitizer a few microseconds. A 16 KB text could ask for seconds. The estimate below is in
- * microseconds on a 2-core machine (the weights were measured with the fuzz test in
- * test/unit/markdown-limits.test.ts), and a text over the budget is refused before it is parsed.
+ * microseconds of CPU on the 2-core machine, each weight the worst measured for its kind of markup (with
+ * other work running, so on the high side), and a text over the budget is refused before it is parsed.
+ * test/unit/markdown-limits.test.ts searches for the slowest text the budget accepts and keeps it in check.
  */
 
 /** Nesting that deep makes the parser recurse until it runs out of stack, whatever the budget says. */
