@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { Username } from '../lib/username.ts';
+import { singleLineText } from '../lib/validate.ts';
 
 export { Username };
 
@@ -48,11 +49,11 @@ export const ApiSignup = z.strictObject({ username: Username, password: Password
 export const ApiTokenRequest = z.strictObject({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
-  name: z.string().trim().min(1).max(60),
+  name: singleLineText(60, 1),
   scopes: z.array(z.enum(['all', 'checkpoints'])).min(1).max(2).optional(),
 });
 export const TokenForm = z.strictObject({
-  name: z.string().trim().min(1, 'Name the token.').max(60),
+  name: singleLineText(60, 1, { min: 'Name the token.' }),
   scope: z.enum(['all', 'checkpoints'], 'Choose what the token may do.').default('all'),
   ...csrf,
 });

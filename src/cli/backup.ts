@@ -1,7 +1,8 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../config.ts';
 import { openStore } from '../lib/db.ts';
+import { lockOwner } from '../lib/store/lock.ts';
 
 /**
  * `npm run backup`: a consistent snapshot in DATA_DIR/backups. If the server is running, it is asked
@@ -17,17 +18,9 @@ async function newestBackup(): Promise<{ name: string; mtime: number } | undefin
   return stats.sort((a, b) => b.mtime - a.mtime)[0];
 }
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const pid = Number((await readFile(join(storeDir, 'onramp.lock'), 'utf8').catch(() => '')).trim());
-if (pid && running(pid)) {
+// The lock socket answers only while its server lives, so a reused pid is never signalled by mistake.
+const pid = await lockOwner(storeDir);
+if (pid) {
   const before = await newestBackup();
   process.kill(pid, 'SIGUSR2');
   const deadline = Date.now() + 60_000;

@@ -5,10 +5,24 @@ import { createCatalog } from '../workshops/catalog.ts';
 import { createFaqRepository } from '../faq/faq-repository.ts';
 import { createFaqService } from '../faq/faq-service.ts';
 import { createSearchService } from '../search/search-service.ts';
-import { importMbox } from '../faq/mbox-import.ts';
+import { importMbox, type ImportResult } from '../faq/mbox-import.ts';
 import { CliError, openStoreForCli, parseArgs, runCli } from './cli-store.ts';
 
 const MAX_BYTES = 512 * 1024 * 1024;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What the import did, for the terminal: counts on one line, then one line per message it skipped. */
+export function importSummary(result: ImportResult): string {
+  const lines = [
+    `${plural(result.created.length, 'draft')} created in the review queue` +
+      `${result.created.length ? ` (${result.created.join(', ')})` : ''}; ` +
+      `${plural(result.skipped, 'thread')} imported before; ${result.ignored} not install questions` +
+      `${result.failed.length ? `; ${result.failed.length} skipped because of errors:` : '.'}`,
+    ...result.failed.map((f) => `  skipped ${f.message}: ${f.reason}`),
+  ];
+  return lines.join('\n');
+}
 
 /** `npm run faq:import-mbox FILE`: install-question threads become drafts in the review queue. */
 export async function importMboxCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -26,11 +40,7 @@ export async function importMboxCli(argv: string[], env: NodeJS.ProcessEnv = pro
     // Drafts from an import have no author to promote.
     const faq = createFaqService({ repo, search: createSearchService({ content }), accounts: { grantContributor: async () => {} }, catalog: createCatalog(content) });
     const result = await importMbox(raw, { exists: (key) => repo.byImportKey(key) !== undefined, createDraft: (d) => faq.createDraft(d) });
-    console.log(
-      `${result.created.length} draft${result.created.length === 1 ? '' : 's'} created in the review queue` +
-        `${result.created.length ? ` (${result.created.join(', ')})` : ''}; ` +
-        `${result.skipped} thread${result.skipped === 1 ? '' : 's'} imported before; ${result.ignored} not install questions.`,
-    );
+    console.log(importSummary(result));
     return 0;
   } finally {
     await store.close();

@@ -1,5 +1,6 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { renderUser } from '../lib/markdown.ts';
+import { MarkdownTooComplexError } from '../lib/markdown-limits.ts';
 import { invalid } from '../lib/errors.ts';
 import type { EntryFields, FaqEntry, FaqStatus } from './faq-types.ts';
 
@@ -25,12 +26,16 @@ export function uniqueId(title: string, taken: (id: string) => boolean): string 
   for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-/** Sanitized HTML of contributor Markdown; a text the parser cannot handle is a validation error. */
+/**
+ * Sanitized HTML of contributor Markdown; a text over the complexity limits, or that the parser cannot
+ * handle, is a validation error of its field.
+ */
 export function renderMarkdown(md: string, field: 'cause' | 'fix'): string {
   try {
     return renderUser(md);
-  } catch {
-    throw invalid('Some fields need attention.', { [field]: 'This Markdown could not be read; simplify its nesting.' });
+  } catch (err) {
+    const message = err instanceof MarkdownTooComplexError ? err.message : 'This Markdown could not be read; simplify its nesting.';
+    throw invalid('Some fields need attention.', { [field]: message });
   }
 }
 
@@ -40,8 +45,8 @@ export interface Rendered {
 }
 
 /**
- * Renders cause and fix, yielding to the event loop in between: hostile Markdown at the size cap costs
- * up to a few hundred milliseconds of parsing, and other requests should not wait for both at once.
+ * Renders cause and fix, yielding to the event loop in between: each is bounded by the complexity
+ * limits (tens of milliseconds at worst), and other requests should not wait for both at once.
  */
 export async function renderFields(fields: { cause: string; fix: string }, prev?: FaqEntry): Promise<Rendered> {
   const causeHtml = prev && prev.cause === fields.cause ? prev.causeHtml : fields.cause ? renderMarkdown(fields.cause, 'cause') : '';

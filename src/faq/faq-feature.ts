@@ -18,6 +18,7 @@ import { contributeRoutes } from './faq-contribute-routes.ts';
 import { reviewRoutes } from './faq-review-routes.ts';
 import { faqApi } from './faq-api.ts';
 import { createInsights } from './faq-insights.ts';
+import { createRevisionDiffs } from './faq-diff.ts';
 import type { FaqPort } from './faq-port.ts';
 
 export interface FaqDeps extends AppContext {
@@ -41,7 +42,7 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
   const review = createReviewService({ repo, search, faq });
   const people = createPeople(accounts);
   const insights = createInsights({ repo, misses, funnels: () => deps.progress.funnels(), content });
-  const routeDeps = { faq, repo, search, review, people, catalog, limits: deps.limits };
+  const routeDeps = { faq, repo, search, review, people, catalog, limits: deps.limits, diffs: createRevisionDiffs() };
 
   const port: FaqPort = {
     matchLog: (text, limit = 5) => search.matchLog(text, limit).map((r) => ({ id: r.ref, title: r.title })),

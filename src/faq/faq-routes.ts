@@ -11,7 +11,7 @@ import type { FaqRepository } from './faq-repository.ts';
 import type { FaqService } from './faq-service.ts';
 import type { People } from './faq-people.ts';
 import { searchParams } from './faq-schemas.ts';
-import { diffRevisions } from './faq-diff.ts';
+import type { RevisionDiffs } from './faq-diff.ts';
 import type { FaqEntry } from './faq-types.ts';
 
 export interface FaqRouteDeps {
@@ -21,6 +21,8 @@ export interface FaqRouteDeps {
   people: People;
   catalog: Catalog;
   limits: RateLimits;
+  /** Revision diffs, bounded and cached (a hostile pair of revisions is costly to compare). */
+  diffs: RevisionDiffs;
 }
 
 const BROWSE_MAX = 60;
@@ -113,7 +115,7 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
       entry,
       n,
       rev: { ...rev, by: people.name(rev.by) },
-      changes: diffRevisions(entry.revisions[n - 1]?.fields, rev.fields),
+      changes: deps.diffs.changes(entry, n),
       total: entry.revisions.length,
     });
   });

@@ -4,49 +4,26 @@ import { SLUG_RE } from '../lib/validate.ts';
 import { RELEASE_RE } from '../search/release.ts';
 import { LOG_INPUT_MAX } from '../search/log-features.ts';
 import { LIMITS } from './faq-types.ts';
+import { checkUserMarkdown } from '../lib/markdown-limits.ts';
+import { singleLineText } from '../lib/validate.ts';
 
 // Control characters and bidirectional overrides have no place in an entry; newlines and tabs do.
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
 const clean = (s: string) => s.normalize('NFC').replace(/\r\n?/g, '\n').replace(INVISIBLE, '');
 
-const line = (max: number, min = 1) =>
-  z.string().max(max * 2).transform((s) => clean(s).replace(/\s+/g, ' ').trim()).pipe(z.string().min(min, 'Fill this in.').max(max, `Use at most ${max} characters.`));
-
-/** Deeply nested block quotes make the Markdown parser recurse until the stack runs out. */
-const TOO_DEEP = /^(?:[ \t]*>){12}/m;
-const MAX_EMPHASIS_RUNS = 3000;
+/** A single-line field: control characters and line breaks go (see singleLine); a short one says how short. */
+const line = (max: number, min = 1) => z.string().transform(clean).pipe(singleLineText(max, min));
 
 /**
- * Runs of * and _ outside code. The parser's emphasis matching grows faster than the text: 8,000
- * runs ("*a*a*a…", 16 KB) block the event loop for 150-450 ms, 3,000 for about 20 ms.
+ * Every field shown as Markdown is checked for what it would cost the parser (src/lib/markdown-limits.ts):
+ * nesting, emphasis runs, links and other markup, measured in one linear pass. The renderer refuses the
+ * same texts, so a path that skips the schema (a draft from an import) cannot be slower.
  */
-export function emphasisRuns(md: string): number {
-  let runs = 0;
-  let fence: string | undefined;
-  for (const line of md.split('\n')) {
-    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (fence) {
-      if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
-      continue;
-    }
-    if (marker) {
-      fence = marker;
-      continue;
-    }
-    runs += line.replace(/`[^`]*`/g, '').match(/[*_]+/g)?.length ?? 0;
-  }
-  return runs;
-}
-
 const markdown = (min: number) =>
   z.string().max(LIMITS.markdown, `Use at most ${LIMITS.markdown / 1024} KB.`).transform(clean).pipe(
-    z
-      .string()
-      .trim()
-      .min(min, 'Fill this in.')
-      .refine((s) => !TOO_DEEP.test(s), 'Quotes are nested too deeply.')
-      .refine((s) => emphasisRuns(s) <= MAX_EMPHASIS_RUNS, 'Too much * and _ markup: put logs and commands in ``` code blocks.'),
+    z.string().trim().min(min, 'Fill this in.').superRefine(checkUserMarkdown),
   );
+const comment = z.string().max(LIMITS.comment).transform((s) => clean(s).trim()).pipe(z.string().superRefine(checkUserMarkdown));
 
 const httpsUrl = z
   .string()
@@ -118,16 +95,17 @@ export function formErrors(details: Record<string, string> | undefined): Record<
 export const ReviewInput = z
   .strictObject({
     decision: z.enum(['approve', 'request-changes', 'reject']),
-    comment: z.string().max(LIMITS.comment).transform((s) => clean(s).trim()).default(''),
+    comment: comment.default(''),
   })
   .refine((r) => r.decision === 'approve' || r.comment.length > 0, { message: 'Say what should change, or why.', path: ['comment'] });
 
 export const VoteInput = z.strictObject({ helpful: z.boolean() });
-export const MergeInput = z.strictObject({ into: z.string().max(64).regex(SLUG_RE, 'Give the id of the surviving entry.'), comment: z.string().max(LIMITS.comment).default('') });
-export const RetireInput = z.strictObject({ comment: z.string().max(LIMITS.comment).transform((s) => clean(s).trim()).pipe(z.string().min(1, 'Say why it is retired.')) });
+export const MergeInput = z.strictObject({ into: z.string().max(64).regex(SLUG_RE, 'Give the id of the surviving entry.'), comment: comment.default('') });
+export const RetireInput = z.strictObject({ comment: comment.pipe(z.string().min(1, 'Say why it is retired.')) });
+/** A preview gets the same checks as a submission: without them it is a way to make the server parse anything. */
 export const PreviewInput = z.strictObject({
-  cause: z.string().max(LIMITS.markdown).default(''),
-  fix: z.string().max(LIMITS.markdown).default(''),
+  cause: markdown(0).default(''),
+  fix: markdown(0).default(''),
 });
 
 /** Search parameters; unknown filter values are dropped rather than refused (they come from links). */

@@ -1,5 +1,6 @@
 import { isErrorLine } from '../search/log-features.ts';
-import { cleanSubject, parseMbox, threadMails, type Mail, type Thread } from './mbox-threads.ts';
+import { AppError } from '../lib/errors.ts';
+import { cleanSubject, describeRawMessage, parseMessage, splitMbox, threadMails, type Mail, type Thread } from './mbox-threads.ts';
 import type { DraftInput } from './faq-port.ts';
 
 const INSTALL_WORDS =
@@ -75,25 +76,51 @@ export interface ImportResult {
   skipped: number;
   /** Threads that are not answered install questions. */
   ignored: number;
+  /** Messages that could not be read and threads that could not become drafts; the rest was imported. */
+  failed: { message: string; reason: string }[];
 }
 
-/** Turns the install-question threads of an mbox into drafts; a thread imported before is skipped. */
+/** Why something failed, in one line: a validation error names its fields. */
+function reasonOf(err: unknown): string {
+  if (err instanceof AppError && err.details) return Object.entries(err.details).map(([field, why]) => `${field}: ${why}`).join('; ');
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 300);
+}
+
+/**
+ * Turns the install-question threads of an mbox into drafts; a thread imported before is skipped. One
+ * archive holds thousands of messages from strangers: a message that cannot be read, or a thread that
+ * cannot become a draft, is reported in `failed` and the rest is imported.
+ */
 export async function importMbox(
   raw: string,
   deps: { exists: (importKey: string) => boolean; createDraft: (d: DraftInput) => Promise<{ id: string }> },
 ): Promise<ImportResult> {
-  const result: ImportResult = { created: [], skipped: 0, ignored: 0 };
-  for (const thread of threadMails(await parseMbox(raw))) {
-    if (!isInstallQuestion(thread)) {
-      result.ignored += 1;
-      continue;
+  const result: ImportResult = { created: [], skipped: 0, ignored: 0, failed: [] };
+  const mails: Mail[] = [];
+  const messages = splitMbox(raw);
+  for (let i = 0; i < messages.length; i++) {
+    try {
+      mails.push(await parseMessage(messages[i]!));
+    } catch (err) {
+      result.failed.push({ message: `message ${i + 1} of ${messages.length} ${describeRawMessage(messages[i]!)}`, reason: reasonOf(err) });
     }
-    const draft = draftFromThread(thread);
-    if (deps.exists(draft.importKey!)) {
-      result.skipped += 1;
-      continue;
+  }
+  for (const thread of threadMails(mails)) {
+    try {
+      if (!isInstallQuestion(thread)) {
+        result.ignored += 1;
+        continue;
+      }
+      const draft = draftFromThread(thread);
+      if (deps.exists(draft.importKey!)) {
+        result.skipped += 1;
+        continue;
+      }
+      result.created.push((await deps.createDraft(draft)).id);
+    } catch (err) {
+      const q = thread.messages[0]!;
+      result.failed.push({ message: `thread ${thread.rootId} "${cleanSubject(q.subject).slice(0, 120)}"`, reason: reasonOf(err) });
     }
-    result.created.push((await deps.createDraft(draft)).id);
   }
   return result;
 }

@@ -62,6 +62,22 @@ export async function parseMessage(raw: string): Promise<Mail> {
   };
 }
 
+/**
+ * Names a message that could not be parsed, from its raw headers: `<message-id> "subject"`. Reads at
+ * most the first 8 KB, line by line, so a hostile header costs nothing.
+ */
+export function describeRawMessage(raw: string): string {
+  const found: Record<string, string> = Object.create(null);
+  for (const line of raw.slice(0, 8192).split('\n')) {
+    if (line === '') break;
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).toLowerCase() : '';
+    if ((name === 'message-id' || name === 'subject') && !(name in found)) found[name] = line.slice(colon + 1).trim().slice(0, 120);
+  }
+  return [found['message-id'], found.subject !== undefined ? `"${found.subject}"` : undefined].filter(Boolean).join(' ') || '(no Message-ID or Subject)';
+}
+
+/** Every message of an mbox; throws on the first that cannot be parsed (importMbox skips those instead). */
 export async function parseMbox(raw: string): Promise<Mail[]> {
   const out: Mail[] = [];
   for (const message of splitMbox(raw)) out.push(await parseMessage(message));

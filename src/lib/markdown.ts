@@ -17,7 +17,9 @@ import sql from 'highlight.js/lib/languages/sql';
 import go from 'highlight.js/lib/languages/go';
 import javascript from 'highlight.js/lib/languages/javascript';
 import typescript from 'highlight.js/lib/languages/typescript';
+import { randomBytes } from 'node:crypto';
 import sanitizeHtml from 'sanitize-html';
+import { MarkdownTooComplexError, userMarkdownProblem } from './markdown-limits.ts';
 
 export interface Rendered {
   html: string;
@@ -49,15 +51,17 @@ const COMMAND_LANGS = new Set(['bash', 'sh', 'shell', 'console', 'zsh']);
 // shell and bash): loading all of highlight.js's 190 grammars cost every start-up about 60 ms.
 for (const [name, grammar] of Object.entries({ bash, shell, yaml, json, python, ini, diff, dockerfile, xml, plaintext, makefile, sql, go, javascript, typescript })) hljs.registerLanguage(name, grammar);
 
-function createMarked(): Marked {
+function highlightCode(code: string, lang: string): string {
+  const language = hljs.getLanguage(lang) ? lang : 'plaintext';
+  return hljs.highlight(code, { language }).value;
+}
+
+function createMarked(highlight = highlightCode): Marked {
   return new Marked(
     markedHighlight({
       emptyLangClass: 'hljs',
       langPrefix: 'hljs language-',
-      highlight(code, lang) {
-        const language = hljs.getLanguage(lang) ? lang : 'plaintext';
-        return hljs.highlight(code, { language }).value;
-      },
+      highlight,
     }),
     markedAlert({
       // "What differs on later releases": a note of its own, so readers can tell it from the main path.
@@ -67,8 +71,8 @@ function createMarked(): Marked {
   );
 }
 
-/** Markdown from users: no extensions beyond GFM, highlighting and alerts. */
-const marked = createMarked();
+/** Markdown from users: no extensions beyond GFM, highlighting (up to a budget) and alerts. */
+const marked = createMarked(highlightUserCode);
 /** Markdown from the repository: also variant blocks, and what the content check needs to know. */
 const trusted = createMarked();
 
@@ -191,10 +195,65 @@ const SANITIZE: sanitizeHtml.IOptions = {
 };
 
 export const USER_MARKDOWN_MAX = 16 * 1024;
+/**
+ * Characters of code per text that get syntax colours; later code is shown plain. Highlighting costs
+ * about 3 µs a character on real shell scripts and twice that on hostile ones: 16 KB of it would take
+ * 50-100 ms, 4 KB takes a few milliseconds.
+ */
+export const USER_HIGHLIGHT_MAX = 4 * 1024;
 
-/** Markdown from a user: size-capped, rendered, then passed through an explicit allowlist. */
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' };
+const escapeCode = (code: string) => code.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+// Rendering is synchronous, so one render's state at a time is safe.
+let highlightLeft = 0;
+let codeBlocks: string[] = [];
+let codeMark = '';
+
+function highlightUserCode(code: string, lang: string): string {
+  if (!hljs.getLanguage(lang) || code.length > highlightLeft) return escapeCode(code);
+  highlightLeft -= code.length;
+  return hljs.highlight(code, { language: lang }).value;
+}
+
+/**
+ * Code blocks skip the sanitizer: they are escaped text (or highlight.js's spans over escaped text) that
+ * we build ourselves, and sanitize-html spends microseconds on every entity and span in them, so logs in
+ * code blocks, which is where we ask people to put them, cost it 50-200 ms at 16 KB. Each block leaves
+ * a mark that nobody can type (it holds a random nonce per render) and goes back in after sanitizing.
+ */
+marked.use({
+  renderer: {
+    code(token) {
+      const lang = (token.lang ?? '').match(/^\S*/)![0];
+      const cls = /^[\w+#.-]{1,40}$/.test(lang) ? `hljs language-${lang}` : 'hljs';
+      const body = (token.escaped ? token.text : escapeCode(token.text)).replace(/\n$/, '');
+      const i = codeBlocks.push(
+        `<div class="code-block"><button type="button" class="copy-btn" hidden>Copy</button><pre><code class="${cls}">${body}\n</code></pre></div>`,
+      );
+      return `${codeMark}${i - 1}:\n`;
+    },
+  },
+});
+
+/**
+ * Markdown from a user: size-capped, refused when it would cost the parser more than its budget
+ * (MarkdownTooComplexError, see markdown-limits.ts), rendered, passed through an explicit allowlist,
+ * and then given back its code blocks.
+ */
 export function renderUser(md: string): string {
   const source = md.length > USER_MARKDOWN_MAX ? md.slice(0, USER_MARKDOWN_MAX) : md;
-  const html = marked.parse(source, { async: false }) as string;
-  return sanitizeHtml(addCopyButtons(html), SANITIZE);
+  const problem = userMarkdownProblem(source);
+  if (problem) throw new MarkdownTooComplexError(problem);
+  highlightLeft = USER_HIGHLIGHT_MAX;
+  codeBlocks = [];
+  codeMark = `onramp-code-${randomBytes(12).toString('hex')}-`;
+  try {
+    const html = sanitizeHtml(marked.parse(source, { async: false }) as string, SANITIZE);
+    if (!codeBlocks.length) return html;
+    const blocks = codeBlocks;
+    return html.replace(new RegExp(`${codeMark}(\\d{1,6}):\n?`, 'g'), (_, i: string) => blocks[Number(i)] ?? '');
+  } finally {
+    codeBlocks = [];
+  }
 }

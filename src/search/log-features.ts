@@ -1,6 +1,13 @@
 /**
  * Paste-your-error, part one: what identifies a failure in a pasted log. Pure and bounded: the input is
  * capped at 64 KB, every pattern is linear, and the result is capped, so no paste can stall the server.
+ *
+ * Anyone can paste, and these patterns run on V8's backtracking engine, so each one keeps to rules that
+ * make it linear (test/unit/search-log-features.test.ts feeds it 64 KB of hostile input to prove it):
+ * whitespace is collapsed to single spaces first, so no pattern needs `\s*` (two of them side by side,
+ * or one beside an optional separator, backtrack quadratically over a run of spaces or newlines); no
+ * pattern spans lines or uses `^` with the `m` flag (line-start patterns run on one line at a time);
+ * repetition is bounded (`{1,40}`) wherever two quantified parts could match the same characters.
  */
 export const LOG_INPUT_MAX = 64 * 1024;
 const MAX_LINES = 40;
@@ -29,13 +36,16 @@ export interface LogFeatures {
 
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b[@-Z\\-_]/g;
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+/** Every run of whitespace but newlines (tabs, U+00A0, U+2003, U+3000...) becomes one space. */
+const SPACES = /[^\S\n]+/g;
+/** A kernel timestamp at the start of a line: `[   12.345678]`. */
+const DMESG = /^ ?\[ ?\d{1,10}\.\d{1,9}\]/;
 const NOISE: [RegExp, string][] = [
   [/\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?/g, ' '],
   [/\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),? /g, ' '],
   [/\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?: \d{4})?/g, ' '],
   [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?\b/g, ' '],
-  [/^\s*\[\s*\d+\.\d+\]/gm, ' '],
-  [/\bp=\d+ u=[\w.-]+(?: n=[\w.-]+)? \|/g, ' '],
+  [/\bp=\d{1,10} u=[\w.-]{1,64}(?: n=[\w.-]{1,64})? \|/g, ' '],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, ' '],
   [/\b(?:[0-9a-f]{2}:){5}[0-9a-f]{2}\b/gi, ' '],
   [/\b(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?(?::\d{1,5})?\b/g, ' '],
@@ -48,10 +58,11 @@ const ERROR_WORDS =
   /\b(?:errors?|fail(?:s|ed|ure|ing)?|fatal|refused|denied|time[d ]?out|timeout|unreachable|cannot|can ?not|can't|could not|unable|not found|no such|exception|traceback|panic|invalid|unauthorized|forbidden|crashloopbackoff|imagepullbackoff|errimagepull)\b/i;
 const ALARM = /\b\d{3}\.\d{3}\b/g;
 const TASK = /\bTASK \[([^\]]{1,200})\]/;
-const FATAL = /\b(?:fatal|failed):\s*\[[^\]]{0,200}\]/i;
+const FATAL = /\b(?:fatal|failed): ?\[[^\]]{0,200}\]/i;
 const FAILED_COUNT = /\bfailed=(\d{1,6})\b/g;
-const EXIT_CODE = /\b(?:exit(?:ed)?(?: with)?(?: code| status)?|return(?:ed)? code|rc)["']?\s*[:=]?\s*(-?\d{1,3})\b/gi;
-const PROMPT = /^\s*(?:[\w.-]+@[\w.-]+[^$#\n]{0,40}|[\w.-]+:[~/][^$#\n]{0,60}|\[[^\]\n]{1,60}\])?\s*[$#]\s+(?:sudo\s+)?([a-z][\w.-]{1,40})/i;
+// The text these run on has single spaces and no leading blanks (denoise), hence " ?" rather than "\s*".
+const EXIT_CODE = /\b(?:exit(?:ed)?(?: with)?(?: code| status)?|return(?:ed)? code|rc)["']? ?[:=]? ?(-?\d{1,3})\b/gi;
+const PROMPT = /^(?:[\w.-]{1,64}@[\w.-]{1,64}[^$#\n]{0,40}|[\w.-]{1,64}:[~/][^$#\n]{0,60}|\[[^\]\n]{1,60}\])? ?[$#] (?:sudo )?([a-z][\w.-]{1,40})/i;
 const NOT_FOUND_CMD = /\b([a-z][\w.-]{1,40}): command not found\b/i;
 const KNOWN_COMMANDS = new Set([
   'system', 'kubectl', 'ansible-playbook', 'helm', 'fm', 'ceph', 'virsh', 'virt-install', 'docker', 'crictl',
@@ -66,12 +77,15 @@ const STOP = new Set([
 
 /** Removes what differs between two occurrences of the same failure: times, addresses, ids, colours. */
 export function denoise(input: string): string {
-  let text = input.slice(0, LOG_INPUT_MAX).replace(/\r\n?/g, '\n').replace(ANSI, '').replace(/\u00a0/g, ' ');
-  text = text.replace(CONTROL, ' ');
+  let text = input.slice(0, LOG_INPUT_MAX).replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, ' ').replace(SPACES, ' ');
+  text = text
+    .split('\n')
+    .map((l) => l.replace(DMESG, ' '))
+    .join('\n');
   for (const [re, by] of NOISE) text = text.replace(re, by);
   return text
     .split('\n')
-    .map((l) => l.replace(/[ \t]+/g, ' ').trim())
+    .map((l) => l.replace(/ {2,}/g, ' ').trim())
     .join('\n');
 }
 

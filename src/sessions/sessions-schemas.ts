@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { Username } from '../lib/username.ts';
-import { isSlug } from '../lib/validate.ts';
+import { isSlug, singleLineText } from '../lib/validate.ts';
+import { checkUserMarkdown } from '../lib/markdown-limits.ts';
 import { isTimeZone } from './session-time.ts';
 
 /** Caps on everything a person types; a pasted error is capped in bytes, not characters. */
 export const LIMITS = { title: 120, note: 4096, question: 500, answer: 4000, announcement: 1000, people: 10, occurrences: 26 };
 
 const csrf = { _csrf: z.string().optional() };
-const text = (min: number, max: number, label: string) =>
-  z.string().trim().min(min, `Write at least ${min} characters.`).max(max, `${label} can be at most ${max} characters.`);
+/** One line of text (titles, questions, announcements): no line breaks or control characters reach a calendar or a CSV. */
+const text = (min: number, max: number, label: string) => singleLineText(max, min, { max: `${label} can be at most ${max} characters.` });
 const slug = z.string().refine(isSlug, 'Choose a workshop.');
 const step = z.string().max(64).refine(isSlug, 'Unknown step.');
 const timeZone = z.string().max(64).refine(isTimeZone, 'Use UTC, an offset like +02:00, or a zone like Europe/Berlin.');
@@ -58,7 +59,8 @@ const note = z
   .refine((s) => Buffer.byteLength(s) <= LIMITS.note, 'Paste at most 4 KB; the last lines of the error are usually enough.');
 export const StuckBody = z.strictObject({ note: note.optional(), step: step.optional(), ...csrf });
 export const QuestionBody = z.strictObject({ text: text(3, LIMITS.question, 'A question'), ...csrf });
-export const AnswerBody = z.strictObject({ answer: z.string().trim().max(LIMITS.answer).optional(), ...csrf });
+// An answer can become an FAQ draft's fix, rendered as Markdown: the same limits as the FAQ's own fields.
+export const AnswerBody = z.strictObject({ answer: z.string().trim().max(LIMITS.answer).superRefine(checkUserMarkdown).optional(), ...csrf });
 export const PinBody = z.strictObject({ pinned: z.union([z.boolean(), z.enum(['1', '0']).transform((v) => v === '1')]), ...csrf });
 export const AnnouncementBody = z.strictObject({ text: text(1, LIMITS.announcement, 'An announcement'), ...csrf });
 export const RoomStepBody = z.strictObject({ step, ...csrf });

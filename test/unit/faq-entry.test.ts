@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { slugify, uniqueId, renderMarkdown } from '../../src/faq/faq-entry.ts';
-import { emphasisRuns, formToInput, EntryInput } from '../../src/faq/faq-schemas.ts';
+import { formToInput, EntryInput } from '../../src/faq/faq-schemas.ts';
+import { markdownLoad } from '../../src/lib/markdown-limits.ts';
 import { diffRevisions } from '../../src/faq/faq-diff.ts';
 import { guessPhase } from '../../src/faq/faq-guess.ts';
 
@@ -25,10 +26,11 @@ describe('FAQ entry helpers', () => {
     expect(EntryInput.safeParse({ ...input, title: 'Title with \u202Ebidi override' }).data?.title).toBe('Title with bidi override');
   });
 
-  it('when emphasis markers are counted, then code blocks and code spans do not count', () => {
-    expect(emphasisRuns('*a* and _b_')).toBe(4);
-    expect(emphasisRuns('```\n*a*a*a\n```\n`*x*` y')).toBe(0);
-    expect(emphasisRuns('~~~\n*a\n')).toBe(0);
+  it('when emphasis markers are counted, then runs count per paragraph, squared, and code blocks and escapes do not count', () => {
+    expect(markdownLoad('*a* and _b_').emphasis).toBe(16);
+    expect(markdownLoad('*a*\n\n_b_').emphasis).toBe(8);
+    expect(markdownLoad('```\n*a*a*a\n```\n\\*x\\* y').emphasis).toBe(0);
+    expect(markdownLoad('- x\n  ```\n  *a*a\n  ```\n~~~\n*a\n').emphasis).toBe(0);
   });
 
   it('when two revisions differ, then the changed fields are shown with insertions and deletions, escaped', () => {

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanSubject, parseMbox, splitMbox, threadMails } from '../../src/faq/mbox-threads.ts';
 import { draftFromThread, importMbox, isInstallQuestion } from '../../src/faq/mbox-import.ts';
+import { renderMarkdown } from '../../src/faq/faq-entry.ts';
+import { importSummary } from '../../src/cli/faq-import-mbox.ts';
 
 const SAMPLE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'mbox', 'sample.mbox'), 'utf8');
 
@@ -60,6 +62,37 @@ describe('reading a mailing-list archive', () => {
     };
     expect(await importMbox(SAMPLE, deps)).toMatchObject({ skipped: 0, ignored: 1, created: expect.any(Array) });
     expect(keys.size).toBe(3);
-    expect(await importMbox(SAMPLE, deps)).toEqual({ created: [], skipped: 3, ignored: 1 });
+    expect(await importMbox(SAMPLE, deps)).toEqual({ created: [], skipped: 3, ignored: 1, failed: [] });
+  });
+});
+
+describe('importing an archive with hostile messages', () => {
+  const HOSTILE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'mbox', 'hostile.mbox'), 'utf8');
+
+  it('when one message cannot be parsed and one thread cannot become a draft, then both are reported and the threads around them are imported', async () => {
+    const created: string[] = [];
+    const result = await importMbox(HOSTILE, {
+      exists: () => false,
+      // The real createDraft renders the fields, as the FAQ service does.
+      createDraft: async (d) => {
+        renderMarkdown(d.cause ?? '', 'cause');
+        renderMarkdown(d.fix ?? '', 'fix');
+        created.push(d.title);
+        return { id: `draft-${created.length}` };
+      },
+    });
+    expect(created).toEqual(['Bootstrap fails: Temporary failure in name resolution', 'host-unlock rejected on controller-0']);
+    expect(result).toMatchObject({ created: ['draft-1', 'draft-2'], skipped: 0, ignored: 0 });
+    expect(result.failed).toEqual([
+      { message: 'message 3 of 7 <bomb.mallory@example.org> "[starlingx-discuss] Nested parts"', reason: expect.stringMatching(/child nodes/) },
+      { message: 'thread <deep.trent@example.org> "Ansible bootstrap fails on controller-0"', reason: expect.stringMatching(/^cause: Quotes and lists are nested too deeply/) },
+    ]);
+    expect(importSummary(result)).toBe(
+      [
+        '2 drafts created in the review queue (draft-1, draft-2); 0 threads imported before; 0 not install questions; 2 skipped because of errors:',
+        `  skipped ${result.failed[0]!.message}: ${result.failed[0]!.reason}`,
+        `  skipped ${result.failed[1]!.message}: ${result.failed[1]!.reason}`,
+      ].join('\n'),
+    );
   });
 });

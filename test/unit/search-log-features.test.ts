@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { beforeAll, describe, it, expect } from 'vitest';
 import { denoise, extractLogFeatures, LOG_INPUT_MAX } from '../../src/search/log-features.ts';
 
 const BOOTSTRAP_LOG = `
@@ -69,4 +69,57 @@ describe('paste-your-error: reading a log', () => {
     expect(f.errorLines).toEqual([]);
     expect(f.terms.length).toBeLessThanOrEqual(48);
   });
+
+  it('when kernel timestamps start lines, then they are removed line by line and the lines stay apart', () => {
+    expect(denoise('boot\n[    5.123456] eth0: link down\n\t[12.5]\u2003usb 1-1: error -71')).toBe('boot\neth0: link down\nusb 1-1: error -71');
+  });
+
+  it('when exit codes and prompts are written with tabs or wide spaces, then they are still found', () => {
+    const f = extractLogFeatures('[sysadmin@controller-0 ~]$\u2003sudo\tsystemctl restart sm\nProcess exited with\u3000code :\t3');
+    expect(f.exitCodes).toEqual([3]);
+    expect(f.commands).toContain('systemctl');
+  });
+});
+
+/**
+ * Anyone can paste 64 KB, and the patterns run on V8's backtracking engine: a `\s*` beside another
+ * quantifier, or `^\s*` with the m flag, turned a paste of newlines into 5-10 s of blocked event loop.
+ * Each input below is one of those shapes; all of them are read in a few milliseconds now.
+ */
+describe('paste-your-error: hostile pastes', () => {
+  const fill = (unit: string) => unit.repeat(Math.ceil(LOG_INPUT_MAX / unit.length)).slice(0, LOG_INPUT_MAX);
+  const HOSTILE: Record<string, string> = {
+    'newlines': fill('\n'),
+    'spaces and newlines': fill(' \n'),
+    'spaces': fill(' '),
+    'tabs': fill('\t'),
+    'U+2003 em spaces': fill('\u2003'),
+    'U+3000 ideographic spaces': fill('\u3000'),
+    'U+00A0 and newlines': fill('\u00a0\n'),
+    '"exit" then em spaces': `exit${'\u2003'.repeat(LOG_INPUT_MAX - 8)}x`,
+    '"exit code" then newlines': `exit code${'\n'.repeat(LOG_INPUT_MAX - 9)}`,
+    'repeated "exit code "': fill('exit code '),
+    'repeated "rc "': fill('rc '),
+    'repeated "TASK ["': fill('TASK ['),
+    'repeated "fatal: ["': fill('fatal: ['),
+    'repeated "a@b:~$ "': fill('a@b:~$ '),
+    'one long prompt-like line': `a@${'b'.repeat(LOG_INPUT_MAX - 2)}`,
+    'repeated "[ 1" lines': fill('\n[ 1'),
+    'repeated escape sequences': fill('\u001b['),
+    'a long hex run': `${'1a'.repeat(LOG_INPUT_MAX / 2 - 1)}g`,
+  };
+  // Measured on a 2-core machine: the worst of these takes about 35 ms (it took 9.4 s before the
+  // patterns were made linear); the budget leaves room for a slow CI run.
+  const BUDGET_MS = 250;
+  beforeAll(() => void extractLogFeatures(BOOTSTRAP_LOG.repeat(20))); // warm up the JIT
+  for (const [name, input] of Object.entries(HOSTILE)) {
+    it(`when a 64 KB paste of ${name} arrives, then it is denoised and read within ${BUDGET_MS} ms`, () => {
+      let started = performance.now();
+      denoise(input);
+      expect(performance.now() - started).toBeLessThan(BUDGET_MS);
+      started = performance.now();
+      extractLogFeatures(input);
+      expect(performance.now() - started).toBeLessThan(BUDGET_MS);
+    });
+  }
 });

@@ -17,6 +17,8 @@ const OPTIONS: StoreOptions = {
 };
 
 const open: Store[] = [];
+/** The lock goes with a killed process (the kernel closes its socket); the test's store keeps running. */
+const releaseAsIfKilled = (s: Store) => (s as unknown as { releaseLock: () => Promise<void> }).releaseLock();
 async function openStore(dir: string, options = OPTIONS): Promise<Store> {
   const s = await Store.open(dir, options);
   open.push(s);
@@ -36,7 +38,7 @@ describe('store', () => {
     await s.commit([{ c: 'items', k: 'a', v: null }]);
     // simulate a crash: no close, no compaction; release the lock the way a dead process would
     (s as unknown as { closed: boolean }).closed = true;
-    writeFileSync(join(dir, 'onramp.lock'), '999999');
+    await releaseAsIfKilled(s);
     const again = await openStore(dir);
     expect(again.get('items', 'a')).toBeUndefined();
     expect(again.get('items', 'b')).toEqual({ name: 'beta' });
@@ -171,7 +173,7 @@ describe('store', () => {
     const s = await openStore(dir);
     await s.commit([{ c: 'items', k: 'a', v: { name: 'a' } }]);
     (s as unknown as { closed: boolean }).closed = true;
-    writeFileSync(join(dir, 'onramp.lock'), '999999');
+    await releaseAsIfKilled(s);
     const journal = readdirSync(dir).find((n) => n.startsWith('journal-'))!;
     writeFileSync(join(dir, journal), readFileSync(join(dir, journal), 'utf8') + '0badc0de [{"c":"items","k":"b"');
     const again = await openStore(dir);
@@ -179,7 +181,7 @@ describe('store', () => {
     expect(again.get('items', 'b')).toBeUndefined();
     (again as unknown as { closed: boolean }).closed = true;
     open.pop();
-    writeFileSync(join(dir, 'onramp.lock'), '999999');
+    await releaseAsIfKilled(again);
     const text = readFileSync(join(dir, journal), 'utf8').replace('"a"', '"z"');
     writeFileSync(join(dir, journal), text);
     await expect(Store.open(dir, OPTIONS)).rejects.toThrow(/checksum/);
@@ -213,7 +215,7 @@ describe('store', () => {
     await s.commit([{ c: 'items', k: 'c', v: { name: 'c' } }]);
     (s as unknown as { closed: boolean }).closed = true;
     open.pop();
-    writeFileSync(join(dir, 'onramp.lock'), '999999');
+    await releaseAsIfKilled(s);
     const again = await openStore(dir);
     expect(again.get('items', 'a')).toEqual({ name: 'a' });
     expect(again.get('items', 'b')).toBeUndefined();
