@@ -42,11 +42,13 @@ document.addEventListener('DOMContentLoaded', () => {
 
   let similarSeq = 0;
   const similar = debounce(async () => {
-    const q = `${field('title').value}\n${field('errorText').value}`.trim();
+    const title = field('title').value.trim();
+    const errorText = field('errorText').value.trim();
     const seq = ++similarSeq;
-    if (q.length < 4) return;
+    if (title.length < 4 && !errorText) return;
     try {
-      const res = await fetch(`/api/faq?limit=5&q=${encodeURIComponent(q.slice(0, 2000))}`, { credentials: 'same-origin' });
+      const params = new URLSearchParams({ title: title.slice(0, 200), errorText: errorText.slice(0, 2000) });
+      const res = await fetch(`/api/faq/similar?${params}`, { credentials: 'same-origin' });
       if (!res.ok || seq !== similarSeq) return;
       const body = await res.json();
       similarList.replaceChildren(

@@ -6,6 +6,7 @@ import type { ReviewService } from './faq-review-service.ts';
 import { EntryInput, PreviewInput, ReviewInput, SearchBody, VoteInput, searchParams } from './faq-schemas.ts';
 import { renderMarkdown } from './faq-entry.ts';
 import { publicEntry } from './faq-views.ts';
+import { similarEntries } from './faq-similar.ts';
 import { reporterOf, type FaqRouteDeps } from './faq-routes.ts';
 
 /** The FAQ under /api: the same services as the pages, errors as { error: { code, message, details } }. */
@@ -25,7 +26,8 @@ export function faqApi(deps: FaqRouteDeps & { review: ReviewService }): Router {
     const out = search.search(q, filters, { kinds: ['faq'], limit, recordMiss: reporterOf(req) });
     res.json({
       mode: out.mode,
-      results: out.results.map((x) => ({ id: x.ref, title: x.title, url: x.url, exact: x.exact, score: x.score, phase: x.phase, deployment: x.deployment, titleHtml: x.titleHtml, snippetHtml: x.snippetHtml })),
+      // Only what clears the relevance floor: a paste from other software gets no entries.
+      results: out.results.map((x) => ({ id: x.ref, title: x.title, url: x.url, tier: x.tier, exact: x.exact, reasons: x.reasons, score: x.score, phase: x.phase, deployment: x.deployment, titleHtml: x.titleHtml, snippetHtml: x.snippetHtml })),
       ...(out.features ? { extracted: { errorLines: out.features.errorLines.slice(0, 10), alarmIds: out.features.alarmIds, failedTasks: out.features.failedTasks, exitCodes: out.features.exitCodes, commands: out.features.commands } } : {}),
     });
   }
@@ -34,6 +36,12 @@ export function faqApi(deps: FaqRouteDeps & { review: ReviewService }): Router {
     const { q, filters } = searchParams(req.query as Record<string, unknown>);
     const limit = Math.min(50, Math.max(1, Number(req.query.limit) || 20));
     answerSearch(req, res, q, filters, limit);
+  });
+
+  // Suggestions while a contributor types: the same reading as the form's server-rendered list.
+  r.get('/faq/similar', (req, res) => {
+    const text = (name: string, max: number) => (typeof req.query[name] === 'string' ? (req.query[name] as string).slice(0, max) : '');
+    res.json({ results: similarEntries(search, text('title', 200), text('errorText', 4000), text('except', 100) || undefined).map((e) => ({ ...e, url: `/faq/${e.id}` })) });
   });
 
   // Logs longer than an address allows are posted.

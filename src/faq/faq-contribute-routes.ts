@@ -8,6 +8,7 @@ import { renderMarkdown } from './faq-entry.ts';
 import { AuthorEdit, EntryInput, formToInput } from './faq-schemas.ts';
 import { blankValues, renderForm, validationErrors, valuesFromBody, valuesFromEntry, type FormValues } from './faq-views.ts';
 import type { FaqRouteDeps } from './faq-routes.ts';
+import { similarEntries } from './faq-similar.ts';
 import type { FaqEntry } from './faq-types.ts';
 
 /** Contributing: the form (with a preview that works without JavaScript), my entries, edit and resubmit. */
@@ -15,11 +16,7 @@ export function contributeRoutes(deps: FaqRouteDeps): Router {
   const { faq, repo, search, people, catalog, limits } = deps;
   const r = Router();
 
-  const similarTo = (v: FormValues, except?: string) => {
-    const q = `${v.title}\n${v.errorText}`.trim();
-    if (q.length < 4) return [];
-    return search.matchLog(q, 6).filter((m) => m.ref !== except).slice(0, 5).map((m) => ({ id: m.ref, title: m.title }));
-  };
+  const similarTo = (v: FormValues, except?: string) => similarEntries(search, v.title, v.errorText, except);
 
   const preview = (v: FormValues) => ({
     causeHtml: v.cause ? safeRender(v.cause, 'cause') : '',

@@ -19,11 +19,18 @@ export function slugify(title: string): string {
   return cut || 'entry';
 }
 
+/**
+ * Words the FAQ's own addresses use next to entry ids (/faq/new, /api/faq/similar, /review/import…): an entry
+ * titled "New" or "Import" must not get an id its page could never be reached at.
+ */
+export const RESERVED_IDS: ReadonlySet<string> = new Set(['new', 'mine', 'similar', 'search', 'preview', 'import', 'export', 'queue', 'feed', 'atom', 'rss']);
+
 /** The first free id for a title; the caller saves before awaiting anything, so it stays free. */
 export function uniqueId(title: string, taken: (id: string) => boolean): string {
+  const isTaken = (id: string) => RESERVED_IDS.has(id) || taken(id);
   const base = slugify(title);
-  if (!taken(base)) return base;
-  for (let n = 2; ; n++) if (!taken(`${base}-${n}`)) return `${base}-${n}`;
+  if (!isTaken(base)) return base;
+  for (let n = 2; ; n++) if (!isTaken(`${base}-${n}`)) return `${base}-${n}`;
 }
 
 /**

@@ -19,6 +19,7 @@ import { reviewRoutes } from './faq-review-routes.ts';
 import { faqApi } from './faq-api.ts';
 import { createInsights } from './faq-insights.ts';
 import { createRevisionDiffs } from './faq-diff.ts';
+import { createRecentPastes } from '../search/recent-pastes.ts';
 import type { FaqPort } from './faq-port.ts';
 
 export interface FaqDeps extends AppContext {
@@ -42,10 +43,10 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
   const review = createReviewService({ repo, search, faq });
   const people = createPeople(accounts);
   const insights = createInsights({ repo, misses, funnels: () => deps.progress.funnels(), content });
-  const routeDeps = { faq, repo, search, review, people, catalog, limits: deps.limits, diffs: createRevisionDiffs() };
+  const routeDeps = { faq, repo, search, review, people, catalog, limits: deps.limits, diffs: createRevisionDiffs(), pastes: createRecentPastes() };
 
   const port: FaqPort = {
-    matchLog: (text, limit = 5) => search.matchLog(text, limit).map((r) => ({ id: r.ref, title: r.title })),
+    matchLog: (text, limit = 5) => search.matchLog(text, limit).map((r) => ({ id: r.ref, title: r.title, tier: r.tier })),
     whenIndexed: () => search.whenLoaded(),
     createDraft: async (input) => ({ id: (await faq.createDraft(input)).id }),
   };

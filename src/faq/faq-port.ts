@@ -3,8 +3,12 @@
  * error and to turn a question into a draft). Implemented by the FAQ feature.
  */
 export interface FaqPort {
-  /** Approved entries that best match a pasted error or log excerpt, best first. */
-  matchLog(text: string, limit?: number): { id: string; title: string }[];
+  /**
+   * Approved entries that answer a pasted error or log excerpt, best first: `match` when there is
+   * evidence of this very error (a signature, its alarm, its error text), `related` when the words agree.
+   * Nothing below the relevance floor.
+   */
+  matchLog(text: string, limit?: number): { id: string; title: string; tier: 'match' | 'related' }[];
   /** Settles once the FAQ indexed at start-up is searchable (at once after that): await it before matchLog. */
   whenIndexed(): Promise<void>;
   /** Creates a draft in the review queue. */

@@ -12,6 +12,8 @@ import type { FaqService } from './faq-service.ts';
 import type { People } from './faq-people.ts';
 import { searchParams } from './faq-schemas.ts';
 import type { RevisionDiffs } from './faq-diff.ts';
+import type { RecentPastes } from '../search/recent-pastes.ts';
+import { reduceForAddress } from '../search/log-features.ts';
 import type { FaqEntry } from './faq-types.ts';
 
 export interface FaqRouteDeps {
@@ -23,9 +25,12 @@ export interface FaqRouteDeps {
   limits: RateLimits;
   /** Revision diffs, bounded and cached (a hostile pair of revisions is costly to compare). */
   diffs: RevisionDiffs;
+  pastes: RecentPastes;
 }
 
-const BROWSE_MAX = 60;
+const BROWSE_MAX = 200;
+/** Longer queries get a short address: their telling lines, and a key to the whole paste. */
+const ADDRESS_MAX = 1500;
 
 /** Who a content gap is counted for: an account, or a visitor's address. */
 export const reporterOf = (req: Request) => (currentUser(req) ? `u:${currentUser(req)!.id}` : `a:${req.ip ?? 'unknown'}`);
@@ -46,15 +51,35 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
       .sort((a, b) => order(a.phase) - order(b.phase) || a.title.localeCompare(b.title));
   }
 
+  /** The address of a search: the query itself, or for a long paste its telling lines and a key to the whole. */
+  function addressOf(q: string, filters: ReturnType<typeof searchParams>['filters'], extra: Record<string, string> = {}): string {
+    const params = new URLSearchParams();
+    if (q.length <= ADDRESS_MAX) params.set('q', q);
+    else {
+      params.set('q', reduceForAddress(q, ADDRESS_MAX));
+      params.set('paste', deps.pastes.keep(q));
+    }
+    for (const [k, v] of Object.entries({ ...filters, ...extra })) if (v) params.set(k, v);
+    return `/faq?${params}`;
+  }
+
   function searchPage(req: Request, res: Response, raw: Record<string, unknown>): void {
-    const { q, filters } = searchParams(raw);
+    const params = searchParams(raw);
+    const pasted = deps.pastes.get(raw.paste);
+    const q = pasted ?? params.q;
+    const { filters } = params;
     const outcome = q.trim() ? search.search(q, filters, { limit: 25, recordMiss: reporterOf(req) }) : undefined;
     const all = outcome ? [] : browse(filters);
+    const byPhase = PHASES.map((phase) => ({ phase, entries: all.filter((e) => e.phase === phase) })).filter((g) => g.entries.length);
     const from = catalog.findStep(raw.workshop, raw.step);
     const back = from && { url: `/workshops/${from.workshop.slug}/steps/${from.step.id}`, title: from.step.title };
     res.render('faq/search', {
-      title: 'Troubleshooting',
+      title: outcome ? `Troubleshooting: ${q.split('\n').find((l) => l.trim())?.slice(0, 60) ?? 'search'}` : 'Troubleshooting',
       q,
+      pasteExpired: typeof raw.paste === 'string' && !pasted,
+      matches: outcome?.results.filter((x) => x.tier === 'match') ?? [],
+      related: outcome?.results.filter((x) => x.tier === 'related') ?? [],
+      byPhase,
       filters: { deployment: filters.deployment ?? '', phase: filters.phase ?? '', release: filters.release ?? '' },
       outcome,
       browse: all.slice(0, BROWSE_MAX),
@@ -67,8 +92,14 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
   }
 
   r.get('/faq', (req, res) => searchPage(req, res, req.query as Record<string, unknown>));
-  // A pasted log is too long for an address, so the search form posts.
-  r.post('/faq', (req, res) => searchPage(req, res, req.body as Record<string, unknown>));
+  // A pasted log is too long for an address, so the search form posts; the answer is a redirect to the
+  // search's own address, so reloading and Back work and the result can be shared.
+  r.post('/faq', (req, res) => {
+    const raw = req.body as Record<string, unknown>;
+    const { q, filters } = searchParams(raw);
+    const from = catalog.findStep(raw.workshop, raw.step);
+    res.redirect(303, addressOf(q, filters, from ? { workshop: from.workshop.slug, step: from.step.id } : {}));
+  });
 
   const linkedSteps = (e: FaqEntry) =>
     e.steps.flatMap((ref) => {

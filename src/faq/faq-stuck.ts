@@ -49,10 +49,13 @@ export function stuckDecorator(repo: FaqRepository, search: SearchService): Step
 
   return (_req, { workshop, step, checkpoint }) => {
     const failed = checkpoint?.passed === false && !!checkpoint.output.trim();
-    const matches = failed ? search.matchLog(checkpoint.output, 5).map((r) => ({ id: r.ref, title: r.title })) : [];
+    // The same engine as the FAQ search: only entries with evidence of this very error are "matches";
+    // ones whose words agree are "related"; the rest are not shown.
+    const found = failed ? search.matchLog(checkpoint.output, 5) : [];
     return {
       stuck: panelFor(workshop, step),
-      matches,
+      matches: found.filter((r) => r.tier === 'match').map((r) => ({ id: r.ref, title: r.title, reasons: r.reasons })),
+      relatedMatches: found.filter((r) => r.tier === 'related').map((r) => ({ id: r.ref, title: r.title })),
       ...(failed ? { stuckOpen: true } : {}),
     };
   };

@@ -13,6 +13,8 @@ export interface Pattern {
   readonly source: string;
   /** Whether the pattern occurs in the text (a Buffer of UTF-8 saves a conversion per pattern). */
   test(text: string | Buffer): boolean;
+  /** The first match, to see what it matched. */
+  exec(text: string): RegExpExecArray | null;
 }
 
 export const PATTERN_MAX = 300;
@@ -42,10 +44,14 @@ function explain(reason: string): string {
   return `${reason} (patterns use RE2 syntax)`;
 }
 
+/** The source of a pattern that matches a literal text, any run of white space matching any other. */
+export function literalSource(text: string): string {
+  return text.trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('\\s+');
+}
+
 /** A literal text as a pattern, any run of white space matching any other. */
 export function literalPattern(text: string): Pattern {
-  const source = text.trim().split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('\\s+');
-  return new RE2(source, 'imu');
+  return new RE2(literalSource(text), 'imu');
 }
 
 /** RE2 compiles a set of a few hundred patterns into one automaton; thousands exceed its memory budget. */

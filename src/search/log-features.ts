@@ -98,10 +98,35 @@ function wordsOf(line: string): string[] {
   return (line.toLowerCase().match(/[a-z][a-z0-9_-]{1,40}|\d{3}\.\d{3}/g) ?? []).filter((w) => !STOP.has(w));
 }
 
+/** Lines that frame a failure rather than say what it is: a task's header, Ansible's retries. */
+const FRAME_LINE = /^(?:TASK \[|PLAY \[|PLAY RECAP|FAILED - RETRYING:|[\w.-]{1,64} ?: ok=\d)/;
+/** Where a failure block ends: the next task, play or recap, or a blank line. */
+const BLOCK_END = /^(?:TASK \[|PLAY \[|PLAY RECAP|RUNNING HANDLER)/;
+const MAX_BLOCK = 40;
+
+/**
+ * The lines that say what failed, in order: what follows a `fatal:`/`failed:` line (Ansible prints the
+ * message, stderr and stdout there, over several lines, often without any error word), up to the next
+ * task or a blank line.
+ */
+function failureBlocks(text: string): string[] {
+  const out: string[] = [];
+  let inBlock = 0;
+  for (const line of text.split('\n')) {
+    if (FATAL.test(line)) inBlock = MAX_BLOCK;
+    else if (inBlock > 0 && (line === '' || BLOCK_END.test(line))) inBlock = 0;
+    if (inBlock > 0 && line !== '') {
+      out.push(line.slice(0, MAX_LINE));
+      inBlock -= 1;
+    }
+  }
+  return uniq(out);
+}
+
 export function extractLogFeatures(input: string): LogFeatures {
   const text = denoise(input);
   const lines = uniq(text.split('\n').filter((l) => l.length > 0));
-  const errorLines: string[] = [];
+  const errorLines: string[] = failureBlocks(text).slice(0, MAX_LINES);
   const failedTasks: string[] = [];
   const commands: string[] = [];
   let task: string | undefined;
@@ -110,7 +135,7 @@ export function extractLogFeatures(input: string): LogFeatures {
     const t = TASK.exec(line);
     if (t) task = t[1]!.trim();
     if (FATAL.test(line) && task && !failedTasks.includes(task)) failedTasks.push(task);
-    if ((ERROR_WORDS.test(line) || /\b\d{3}\.\d{3}\b/.test(line)) && errorLines.length < MAX_LINES) errorLines.push(short);
+    if ((ERROR_WORDS.test(line) || /\b\d{3}\.\d{3}\b/.test(line)) && !FRAME_LINE.test(line) && errorLines.length < MAX_LINES && !errorLines.includes(short)) errorLines.push(short);
     const cmd = PROMPT.exec(line)?.[1] ?? NOT_FOUND_CMD.exec(line)?.[1];
     if (cmd && !commands.includes(cmd.toLowerCase())) commands.push(cmd.toLowerCase());
   }
@@ -125,4 +150,21 @@ export function extractLogFeatures(input: string): LogFeatures {
   const terms = uniq([...source, ...fallback].flatMap(wordsOf).concat(commands)).slice(0, MAX_TERMS);
   const isLog = input.includes('\n') || input.length > 160 || (errorLines.length > 0 && input.length > 60);
   return { text, errorLines, alarmIds, failedTasks, failedCounts, exitCodes, commands: commands.slice(0, 12), terms, isLog };
+}
+
+/**
+ * A paste cut to what identifies its failure, short enough for an address (`/faq?q=…`): the failed
+ * tasks, the lines that say what failed, the alarm rows. Searching it finds what the whole paste finds.
+ */
+export function reduceForAddress(input: string, max = 1500): string {
+  if (input.length <= max) return input;
+  const f = extractLogFeatures(input);
+  const out: string[] = [];
+  let size = 0;
+  for (const line of [...f.failedTasks.map((t) => `TASK [${t}]`), ...f.errorLines]) {
+    if (size + line.length + 1 > max) break;
+    out.push(line);
+    size += line.length + 1;
+  }
+  return out.length ? out.join('\n') : f.text.slice(-max);
 }

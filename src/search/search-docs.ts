@@ -1,5 +1,4 @@
 import type { Content } from '../content/content-loader.ts';
-import { compileSignature, errorTextSignature, type Signature } from './signature.ts';
 import type { SearchDoc } from './search-index.ts';
 
 /** What the index needs from an FAQ entry (the FAQ feature's record satisfies it). */
@@ -35,20 +34,6 @@ export function htmlToText(html: string): string {
     .trim();
 }
 
-function signaturesOf(entry: IndexableEntry): Signature[] {
-  const out: Signature[] = [];
-  for (const s of entry.signatures) {
-    try {
-      out.push(compileSignature(s));
-    } catch {
-      // Checked when saved; a pattern that no longer compiles is simply not used.
-    }
-  }
-  const implicit = errorTextSignature(entry.errorText);
-  if (implicit) out.push(implicit);
-  return out;
-}
-
 export function entryDoc(entry: IndexableEntry): SearchDoc {
   return {
     id: `faq:${entry.id}`,
@@ -62,7 +47,6 @@ export function entryDoc(entry: IndexableEntry): SearchDoc {
     deployment: entry.deployment,
     phase: entry.phase,
     releases: entry.releases,
-    signatures: signaturesOf(entry),
   };
 }
 
@@ -81,7 +65,6 @@ export function contentDocs(content: Content): SearchDoc[] {
       body: `${w.summary} ${htmlToText(w.html)}`,
       deployment: [w.deployment],
       releases: w.release,
-      signatures: [],
     });
     for (const s of w.steps) {
       docs.push({
@@ -96,8 +79,7 @@ export function contentDocs(content: Content): SearchDoc[] {
         deployment: [w.deployment],
         phase: s.phase,
         releases: w.release,
-        signatures: [],
-      });
+        });
     }
   }
   for (const g of content.guides.values()) {
@@ -110,7 +92,6 @@ export function contentDocs(content: Content): SearchDoc[] {
       errorText: '',
       tags: g.tags.join(' '),
       body: `${g.summary} ${htmlToText(g.html)}`,
-      signatures: [],
     });
   }
   return docs;

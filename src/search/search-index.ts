@@ -1,6 +1,5 @@
 import MiniSearch, { type SearchResult as MsResult } from 'minisearch';
 import { releaseMatches } from './release.ts';
-import type { Signature } from './signature.ts';
 
 export type DocKind = 'faq' | 'workshop' | 'step' | 'guide';
 
@@ -19,8 +18,6 @@ export interface SearchDoc {
   deployment?: string[];
   phase?: string;
   releases?: string;
-  /** FAQ entries only: explicit signatures and the one derived from the error text. */
-  signatures: Signature[];
 }
 
 export interface SearchFilters {
@@ -32,9 +29,13 @@ export interface SearchFilters {
 export interface Hit {
   doc: SearchDoc;
   score: number;
+  /** The document's terms that matched. */
   terms: string[];
+  /** The query's terms that matched (after typo tolerance and prefixes). */
+  queryTerms: string[];
 }
 
+const FUZZY_MAX_TERMS = 8;
 const SPLIT = /[\n\r\p{Z}\p{P}]+/u;
 const STOP = new Set(['the', 'a', 'an', 'and', 'or', 'of', 'to', 'in', 'on', 'for', 'is', 'it', 'be', 'as', 'at', 'by', 'with', 'this', 'that']);
 
@@ -50,7 +51,7 @@ function processTerm(term: string): string | null {
   return t.length === 0 || STOP.has(t) ? null : t;
 }
 
-const termsOf = (text: string) => tokenize(text).map(processTerm).filter((t): t is string => t !== null);
+export const termsOf = (text: string) => tokenize(text).map(processTerm).filter((t): t is string => t !== null);
 
 export function matchesFilters(doc: SearchDoc, f: SearchFilters): boolean {
   if (f.deployment && !(doc.deployment && (doc.deployment.includes('any') || doc.deployment.includes(f.deployment)))) return false;
@@ -131,16 +132,19 @@ export class SearchIndex {
    */
   search(query: string, filters: SearchFilters, opts: { exact?: boolean; kinds?: DocKind[]; limit?: number } = {}): Hit[] {
     const kinds = opts.kinds;
+    // Typo tolerance is for a few typed words; a long line of words was copied, and fuzzy matching of
+    // each of them would cost more than the rest of the search.
+    const typedWords = !opts.exact && termsOf(query).length <= FUZZY_MAX_TERMS;
     const results: MsResult[] = this.ms.search(query, {
       boost: { title: 3, errorText: 3 },
-      fuzzy: opts.exact ? false : 0.2,
-      prefix: opts.exact ? false : (term) => term.length >= 3,
+      fuzzy: typedWords ? 0.2 : false,
+      prefix: typedWords ? (term) => term.length >= 3 : false,
       combineWith: 'OR',
       filter: (r) => {
         const doc = this.docs.get(r.id as string);
         return !!doc && (!kinds || kinds.includes(doc.kind)) && matchesFilters(doc, filters);
       },
     });
-    return results.slice(0, opts.limit ?? 20).map((r) => ({ doc: this.docs.get(r.id as string)!, score: r.score, terms: r.terms }));
+    return results.slice(0, opts.limit ?? 20).map((r) => ({ doc: this.docs.get(r.id as string)!, score: r.score, terms: r.terms, queryTerms: r.queryTerms }));
   }
 }

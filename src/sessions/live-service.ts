@@ -53,7 +53,8 @@ export function createLiveService(deps: {
   function matchesFor(note: string) {
     if (!note.trim()) return [];
     try {
-      return env.faq.matchLog(note, 3).map((m) => ({ id: m.id, title: m.title }));
+      // Only entries with evidence of this very error: a helper reading the card should not chase noise.
+      return env.faq.matchLog(note, 3).filter((m) => m.tier === 'match').map((m) => ({ id: m.id, title: m.title }));
     } catch (err) {
       deps.log(`sessions: FAQ matching failed: ${(err as Error).message}`);
       return [];

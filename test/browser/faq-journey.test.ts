@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium)('the troubleshooting FAQ in a real browser', () =>
     const { page: author } = await newPage();
     await signIn(author, 'contrib');
     await author.goto(`${base}/faq/new`);
-    await author.fill('#title', 'kubectl fails right after the install');
+    await author.fill('#title', 'kubectl connection refused after install');
     // While typing, similar entries appear (page script, /api/faq).
     await author.waitForSelector('#similar-list a[href="/faq/kubectl-refused"]');
     await author.fill('#title', 'Configuration stalls: the inventory report is rejected');
@@ -109,7 +109,9 @@ describe.skipIf(!hasChromium)('the troubleshooting FAQ in a real browser', () =>
     await newcomer.goto(`${base}/workshops/demo-install/steps/unlock`);
     await newcomer.click('#stuck-title');
     await newcomer.fill('#stuck-q', `[sysadmin@controller-0 ~(keystone_admin)]$ system host-unlock controller-0\n2024-06-01T10:00:00.123Z ${ERROR}\n2024-06-01T10:00:01.456Z retrying in 30 seconds`);
-    await Promise.all([newcomer.waitForURL(`${base}/faq`), newcomer.click('button:has-text("Find matching entries")')]);
+    await Promise.all([newcomer.waitForURL((u) => u.pathname === '/faq' && u.searchParams.get('q')!.includes('inventory report rejected')), newcomer.click('button:has-text("Find matching entries")')]);
+    // The search has its own address (Back and reload work; it can be shared), and it remembers the step.
+    expect(new URL(newcomer.url()).searchParams.get('step')).toBe('unlock');
     const first = newcomer.locator('.faq-result[data-rank="1"] h3 a');
     expect(await first.getAttribute('href')).toBe('/faq/configuration-stalls-the-inventory-report-is-rejected');
     await Promise.all([newcomer.waitForURL('**/faq/configuration-stalls-*'), first.click()]);

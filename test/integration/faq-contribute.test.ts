@@ -87,6 +87,27 @@ describe('contributing an FAQ entry', () => {
     expect(t.store.get('faq', 'same-symptom-twice-over-2')).toBeDefined();
   });
 
+  it('when a title reads like one of the FAQ\'s own addresses (New, Similar, Import), then the entry gets an id its page is reachable at', async () => {
+    const agent = await signUp(t.app, 'wordsmith');
+    for (const title of ['New', 'Similar', 'Import']) {
+      const page = await agent.get('/faq/new');
+      await agent.post('/faq/new').type('form').send(form(csrfFrom(page.text), { title: `${title}!!` })).expect(303);
+      const id = `${title.toLowerCase()}-2`;
+      expect(t.store.get<FaqEntry>('faq', id)?.title).toBe(`${title}!!`);
+      const own = await agent.get(`/faq/${id}`).expect(200);
+      expect(own.text).toContain(`${title}!!`);
+    }
+  });
+
+  it('when a contributor types a title and pastes error text, then the live suggestions API names the entries that already say it', async () => {
+    const byError = await request(t.app).get('/api/faq/similar').query({ title: 'Cannot reach the cluster', errorText: 'The connection to the server localhost:8080 was refused - did you specify the right host or port?' }).expect(200);
+    expect(byError.body.results[0]).toMatchObject({ id: 'kubectl-refused', url: '/faq/kubectl-refused' });
+    const byTitle = await request(t.app).get('/api/faq/similar').query({ title: 'kubectl connection refused after install', errorText: '' }).expect(200);
+    expect(byTitle.body.results.map((r: { id: string }) => r.id)).toContain('kubectl-refused');
+    const nothing = await request(t.app).get('/api/faq/similar').query({ title: 'ab', errorText: '' }).expect(200);
+    expect(nothing.body.results).toEqual([]);
+  });
+
   it('when the form has mistakes, then it comes back with the input kept and each field explained (422)', async () => {
     const agent = await signUp(t.app, 'careless');
     const page = await agent.get('/faq/new');

@@ -25,11 +25,46 @@ describe('finding answers', () => {
   it('when a newcomer pastes a log into the search form, then the matching entry comes first', async () => {
     const agent = request.agent(t.app);
     const page = await agent.get('/faq');
-    const res = await agent.post('/faq').type('form').send({ _csrf: csrfFrom(page.text), q: PASTED }).expect(200);
-    const first = /data-rank="1">\s*<h3 class="h3"><a href="([^"]+)"/.exec(res.text);
+    const posted = await agent.post('/faq').type('form').send({ _csrf: csrfFrom(page.text), q: PASTED }).expect(303);
+    // The answer has an address of its own: reloading or sharing it searches again, nothing is resubmitted.
+    expect(posted.headers.location).toMatch(/^\/faq\?q=/);
+    const res = await agent.get(posted.headers.location!).expect(200);
+    const first = /<li class="faq-result" data-rank="1"[^>]*>\s*<h3 class="h3"><a href="([^"]+)"/.exec(res.text);
     expect(first?.[1]).toBe('/faq/kubectl-refused');
     expect(res.text).toContain('matches your error');
+    expect(res.text).toMatch(/Why: [^<]*its error signature/);
     expect(res.text).toContain('What we looked for in your paste');
+  });
+
+  it('when a long log is pasted, then the redirect is to a short address that finds the same entry, even after the paste is gone', async () => {
+    const agent = request.agent(t.app);
+    const page = await agent.get('/faq');
+    const long = `${'ok: [localhost] => all fine here\n'.repeat(300)}${PASTED}`;
+    const posted = await agent.post('/faq').type('form').send({ _csrf: csrfFrom(page.text), q: long }).expect(303);
+    const address = posted.headers.location!;
+    expect(address.length).toBeLessThan(3000);
+    expect(address).toMatch(/&paste=[A-Za-z0-9_-]{22}/);
+    expect((await agent.get(address)).text).toContain('href="/faq/kubectl-refused"');
+    // Another instance, or after a restart: the kept lines still find it, and the page says so.
+    const elsewhere = await request(t.app).get(address.replace(/paste=[^&]+/, 'paste=AAAAAAAAAAAAAAAAAAAAAA')).expect(200);
+    expect(elsewhere.text).toContain('href="/faq/kubectl-refused"');
+    expect(elsewhere.text).toContain('no longer on the server');
+  });
+
+  it('when a paste from other software is searched, then the answer is plainly "no match", with the ways forward, and the API returns no entries', async () => {
+    const other = 'Traceback (most recent call last):\n  File "/srv/app/views.py", line 42, in index\n    raise ValueError("bad widget id")\nValueError: bad widget id';
+    const page = await request(t.app).get('/faq').query({ q: other }).expect(200);
+    expect(page.text).toContain('<h2 id="results-title">No match</h2>');
+    expect(page.text).toContain('Ask the community');
+    expect(page.text).toContain('Write this entry');
+    const api = await request(t.app).get('/api/faq').query({ q: other }).expect(200);
+    expect(api.body.results).toEqual([]);
+  });
+
+  it('when the FAQ is opened without a search, then its entries are listed by install phase', async () => {
+    const res = await request(t.app).get('/faq').expect(200);
+    expect(res.text).toMatch(/by install phase/);
+    expect(res.text).toMatch(/<summary><span class="phase-name">unlock<\/span>/);
   });
 
   it('when someone types with a typo or a word prefix, then the entry is still found, with matches marked', async () => {
@@ -135,7 +170,8 @@ describe("I'm stuck on a step", () => {
   it('when the search is sent from the panel, then the results page links back to the step', async () => {
     const agent = request.agent(t.app);
     const page = await agent.get('/workshops/demo-install/steps/verify');
-    const res = await agent.post('/faq').type('form').send({ _csrf: csrfFrom(page.text), workshop: 'demo-install', step: 'verify', q: PASTED }).expect(200);
+    const posted = await agent.post('/faq').type('form').send({ _csrf: csrfFrom(page.text), workshop: 'demo-install', step: 'verify', q: PASTED }).expect(303);
+    const res = await agent.get(posted.headers.location!).expect(200);
     expect(res.text).toContain('href="/workshops/demo-install/steps/verify"');
   });
 });

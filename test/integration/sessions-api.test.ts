@@ -262,7 +262,7 @@ describe('progress, report and FAQ drafts', () => {
   it('when a host turns an answered question into an FAQ draft, then the FAQ gets it once with the session as its source', async () => {
     const drafts: unknown[] = [];
     await useFaq({
-      matchLog: () => [{ id: 'host-stays-locked', title: 'The host stays locked' }],
+      matchLog: () => [{ id: 'host-stays-locked', title: 'The host stays locked', tier: 'match' as const }],
       whenIndexed: async () => {},
       createDraft: async (input) => {
         drafts.push(input);

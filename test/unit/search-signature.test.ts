@@ -1,65 +1,66 @@
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { compileSignature, errorTextSignature, indexText, signatureMatches } from '../../src/search/signature.ts';
-import { anchorsOf } from '../../src/search/regex-anchors.ts';
-import { denoise } from '../../src/search/log-features.ts';
+import { compileSignature } from '../../src/search/signature.ts';
+import { EvidenceIndex } from '../../src/search/evidence.ts';
+import { extractLogFeatures } from '../../src/search/log-features.ts';
+import { fingerprintTokens, shingles } from '../../src/search/fingerprint.ts';
 import { loadFaqSeed } from '../../src/content/faq-seed.ts';
 
 const SEED = join(import.meta.dirname, '..', '..', 'seed');
+const entry = (id: string, errorText: string, signatures: string[] = [], title = id) => ({ id, title, errorText, signatures, body: '' });
+const collect = (index: EvidenceIndex, paste: string) => index.collect(paste, extractLogFeatures(paste), () => true);
 
-describe('error signatures', () => {
-  const words = (source: string) => anchorsOf(source)?.map((alt) => alt.map((a) => `${a.kind}:${a.word}`));
-
-  it('when a pattern is a phrase, then its words become anchors: whole inner words, and the ends as prefix or suffix', () => {
-    expect(words('Temporary failure in name resolution|Could not resolve host')).toEqual([
-      ['suffix:temporary', 'word:failure', 'word:in', 'word:name', 'prefix:resolution'],
-      ['suffix:could', 'word:not', 'word:resolve', 'prefix:host'],
-    ]);
-    expect(words('\\b200\\.001\\b')).toEqual([['word:200', 'word:001']]);
-    expect(words('toomanyrequests')).toEqual([['inner:toomanyrequests']]);
-    expect(words('PXE-E\\d\\d')).toEqual([['suffix:pxe', 'prefix:e']]);
-  });
-
-  it('when a word is optional, repeated or inside a group, then it is no anchor; with none left the pattern always runs', () => {
-    expect(words('failures? in x')).toEqual([['word:in', 'prefix:x', 'inner:failure']]);
-    expect(words('a (b|c) d')).toEqual([['suffix:a', 'prefix:d']]);
-    expect(anchorsOf('(?:ab|cd)')).toBeNull();
-    expect(anchorsOf('\\x41bc def')).toBeNull();
-    expect(anchorsOf('a|[0-9]+')).toBeNull();
-  });
-
-  it('when the anchors are absent from the paste, then the pattern is not run; when present, it decides', () => {
-    const sig = compileSignature('E0042 controller');
-    const hit = indexText('xx XE0042 controllers yy');
-    const miss = indexText('E0043 controller');
-    expect(signatureMatches(sig, hit)).toBe(true);
-    expect(signatureMatches(sig, miss)).toBe(false);
-    expect(signatureMatches(compileSignature('toomanyrequests'), indexText('error: TOOMANYREQUESTS: rate limit'))).toBe(true);
-  });
-
+describe('error signatures and evidence', () => {
   it('when a pattern needs what the linear-time engine lacks, then it is refused with the reason', () => {
     expect(() => compileSignature('error(?!: none)')).toThrow(/look-ahead/);
   });
 
-  it('when the paste holds a seed entry\'s error text, then the prefilter never hides a signature that matches', () => {
-    for (const e of loadFaqSeed(SEED)) {
+  it('when two occurrences of one error differ in hosts, disks, paths and numbers, then their fingerprints are the same', () => {
+    expect(fingerprintTokens("Can not associate to a rootfs disk /dev/sda on 'controller-0' (12 GiB)"))
+      .toEqual(fingerprintTokens("Can not associate to a rootfs disk /dev/vdb on 'controller-1' (480 GiB)"));
+    expect(shingles('ab cd')).toEqual(['ab cd']);
+    expect(shingles('x')).toEqual([]);
+  });
+
+  it('when the paste holds a seed entry\'s error text inside a noisy log, then that entry has evidence of the error', () => {
+    const seed = loadFaqSeed(SEED);
+    const index = new EvidenceIndex();
+    for (const e of seed) index.upsert(e);
+    for (const e of seed) {
       if (!e.errorText) continue;
-      const text = denoise(`2024-01-01T00:00:00Z noise before\n${e.errorText}\nnoise after 10.0.0.1`);
-      const t = indexText(text);
-      const sigs = e.signatures.map(compileSignature);
-      const implicit = errorTextSignature(e.errorText);
-      for (const s of [...sigs, ...(implicit ? [implicit] : [])]) {
-        expect(signatureMatches(s, t)).toBe(s.re.test(text));
-      }
-      expect([...sigs, implicit].some((s) => s && signatureMatches(s, t)), e.id).toBe(true);
+      const paste = `2024-01-01T00:00:00Z noise before\n${e.errorText}\nnoise after 10.0.0.1`;
+      const ev = collect(index, paste).get(e.id);
+      expect(ev && (ev.signatures > 0 || ev.containment >= 0.5), e.id).toBe(true);
     }
   });
 
-  it('when the error text has spaces and punctuation, then its signature matches it literally with any spacing', () => {
-    const sig = errorTextSignature('The connection to the server localhost:8080 was refused - did you specify the right host or port?')!;
-    const text = 'x\nThe connection to the  server localhost:8080 was refused - did you specify the right host or port?\n';
-    expect(signatureMatches(sig, indexText(text))).toBe(true);
-    expect(signatureMatches(sig, indexText('The connection to the server'))).toBe(false);
-    expect(errorTextSignature('short')).toBeUndefined();
+  it('when a signature matches only what every failing run prints, then it tells little; a specific message tells a lot', () => {
+    const index = new EvidenceIndex();
+    index.upsert(entry('catch-all', 'fatal: [localhost]: FAILED!', ['fatal: \\[localhost\\]: FAILED!']));
+    index.upsert(entry('dns', 'dial tcp: lookup registry.k8s.io on 8.8.8.8:53: i/o timeout', ['lookup \\S+ on \\S+:53: ']));
+    for (let i = 0; i < 8; i++) index.upsert(entry(`other-${i}`, `something else number ${i} went wrong with the registry`));
+    const paste = 'TASK [x : y]\nfatal: [localhost]: FAILED! => changed=false\n  msg: dial tcp: lookup quay.io on 10.0.0.1:53: i/o timeout\n';
+    const ev = collect(index, paste);
+    expect(ev.get('catch-all')!.signatures).toBeGreaterThan(0);
+    expect(ev.get('catch-all')!.signatureInfo).toBe(0);
+    expect(ev.get('dns')!.signatureInfo).toBeGreaterThan(2.5);
+  });
+
+  it('when an entry\'s error text is contained in another\'s, then the other is the more specific explanation', () => {
+    const index = new EvidenceIndex();
+    index.upsert(entry('general', 'the operation failed on the host controller'));
+    index.upsert(entry('specific', 'the operation failed on the host controller because the disk is full'));
+    expect([...index.subsumedBy('general')]).toEqual(['specific']);
+    expect([...index.subsumedBy('specific')]).toEqual([]);
+  });
+
+  it('when a paste names an alarm, then the entry about that alarm has it as evidence, and one that only mentions it does not', () => {
+    const index = new EvidenceIndex();
+    index.upsert(entry('alarm-200-001-host-locked', 'controller-0 was administratively locked'));
+    index.upsert(entry('host-stays-locked', 'Host stays locked, see 200.001'));
+    const ev = collect(index, '| 200.001 | controller-0 was administratively locked to take it out-of-service. |');
+    expect(ev.get('alarm-200-001-host-locked')!.alarm).toBe('200.001');
+    expect(ev.get('host-stays-locked')!.alarm).toBeUndefined();
+    expect(ev.get('host-stays-locked')!.alarmMention).toBe('200.001');
   });
 });
