@@ -1,5 +1,6 @@
 import { beforeAll, describe, it, expect } from 'vitest';
 import { denoise, extractLogFeatures, LOG_INPUT_MAX } from '../../src/search/log-features.ts';
+import { cpuMsBestOf, HOSTILE_PASTES } from '../support/hostile-inputs.ts';
 
 const BOOTSTRAP_LOG = `
 2024-05-01 10:11:09,120 p=12345 u=sysadmin |  TASK [bootstrap/prepare-env : Check registry reachability] ***********
@@ -87,39 +88,15 @@ describe('paste-your-error: reading a log', () => {
  * Each input below is one of those shapes; all of them are read in a few milliseconds now.
  */
 describe('paste-your-error: hostile pastes', () => {
-  const fill = (unit: string) => unit.repeat(Math.ceil(LOG_INPUT_MAX / unit.length)).slice(0, LOG_INPUT_MAX);
-  const HOSTILE: Record<string, string> = {
-    'newlines': fill('\n'),
-    'spaces and newlines': fill(' \n'),
-    'spaces': fill(' '),
-    'tabs': fill('\t'),
-    'U+2003 em spaces': fill('\u2003'),
-    'U+3000 ideographic spaces': fill('\u3000'),
-    'U+00A0 and newlines': fill('\u00a0\n'),
-    '"exit" then em spaces': `exit${'\u2003'.repeat(LOG_INPUT_MAX - 8)}x`,
-    '"exit code" then newlines': `exit code${'\n'.repeat(LOG_INPUT_MAX - 9)}`,
-    'repeated "exit code "': fill('exit code '),
-    'repeated "rc "': fill('rc '),
-    'repeated "TASK ["': fill('TASK ['),
-    'repeated "fatal: ["': fill('fatal: ['),
-    'repeated "a@b:~$ "': fill('a@b:~$ '),
-    'one long prompt-like line': `a@${'b'.repeat(LOG_INPUT_MAX - 2)}`,
-    'repeated "[ 1" lines': fill('\n[ 1'),
-    'repeated escape sequences': fill('\u001b['),
-    'a long hex run': `${'1a'.repeat(LOG_INPUT_MAX / 2 - 1)}g`,
-  };
   // Measured on a 2-core machine: the worst of these takes about 35 ms (it took 9.4 s before the
-  // patterns were made linear); the budget leaves room for a slow CI run.
+  // patterns were made linear); `npm run bench` reports the figure. This guard, in CPU time so a busy
+  // machine does not count, fails only on a regression of that kind.
   const BUDGET_MS = 250;
   beforeAll(() => void extractLogFeatures(BOOTSTRAP_LOG.repeat(20))); // warm up the JIT
-  for (const [name, input] of Object.entries(HOSTILE)) {
+  for (const [name, input] of Object.entries(HOSTILE_PASTES)) {
     it(`when a 64 KB paste of ${name} arrives, then it is denoised and read within ${BUDGET_MS} ms`, () => {
-      let started = performance.now();
-      denoise(input);
-      expect(performance.now() - started).toBeLessThan(BUDGET_MS);
-      started = performance.now();
-      extractLogFeatures(input);
-      expect(performance.now() - started).toBeLessThan(BUDGET_MS);
+      expect(cpuMsBestOf(2, () => denoise(input))).toBeLessThan(BUDGET_MS);
+      expect(cpuMsBestOf(2, () => extractLogFeatures(input))).toBeLessThan(BUDGET_MS);
     });
   }
 });
