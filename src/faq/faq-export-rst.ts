@@ -72,6 +72,20 @@ function escapeMarkupChars(n: PNode): PNode[] | undefined {
   return (n.c as string).split(/(?=[*`|_])/).map((part) => ({ t: 'Str', c: part }));
 }
 
+/** Tags Onramp's sanitizer keeps the text of: dropped, their text stays. */
+const FORMATTING_TAG = /^<\/?(b|i|em|strong|code|kbd|samp|var|sup|sub|br|span|div|p|u|s|del|ins|small|mark)\b[^>]*>$/i;
+
+/**
+ * Raw HTML has no place in the docs. Formatting tags go (their text stays); anything else is what the
+ * author meant to show, such as a placeholder like `<host>`, and is kept as text.
+ */
+function rawHtmlAsText(n: PNode): PNode[] | undefined {
+  const [format, raw] = n.c as [string, string];
+  if (format !== 'html') return undefined;
+  if (FORMATTING_TAG.test(raw.trim()) || /^<!--[\s\S]*-->$/.test(raw.trim())) return [];
+  return n.t === 'RawInline' ? text(raw) : [para(text(raw))];
+}
+
 interface LinkContext {
   baseUrl: string;
   exported: Set<string>;
@@ -79,10 +93,15 @@ interface LinkContext {
 
 /** What pandoc cannot know about an entry's Markdown once it is read: see the module comment. */
 function adaptForDocs(blocks: PNode[], ctx: LinkContext): PNode[] {
+  return transform(adaptStructure(blocks, ctx), escapeMarkupChars);
+}
+
+function adaptStructure(blocks: PNode[], ctx: LinkContext): PNode[] {
   return transform(blocks, (n) => {
     switch (n.t) {
-      case 'Str':
-        return escapeMarkupChars(n);
+      case 'RawInline':
+      case 'RawBlock':
+        return rawHtmlAsText(n);
       case 'BlockQuote':
         return alertToAdmonition(n);
       case 'CodeBlock': {

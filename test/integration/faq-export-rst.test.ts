@@ -33,7 +33,7 @@ const TRICKY = {
   phase: 'unlock',
   release: '8.0+',
   cause: [
-    'The configuration is out of date (see [the locked-host entry](/faq/host-stays-locked) and [the workshop](/workshops/aio-simplex-virtual/steps/unlock)).',
+    'The alarm reads "<host> was administratively locked", and <b>the</b> configuration is out of date (see [the locked-host entry](/faq/host-stays-locked) and [the workshop](/workshops/aio-simplex-virtual/steps/unlock)).',
     '',
     '> [!NOTE]',
     '> Alarm `250.001` clears once the host is unlocked.',
@@ -156,6 +156,8 @@ describe.skipIf(!hasPandoc)('npm run faq:export -- --format rst', () => {
     expect(unlock).toContain('<div class="admonition warning">');
     expect(unlock).toMatch(/<a class="reference internal" href="#faq-host-stays-locked"><span class="std std-ref">the locked-host entry<\/span><\/a>/);
     expect(unlock).toContain('href="https://docs.starlingx.io/_images/alarm-banner.png"');
+    // A placeholder written like a tag is text the author meant to show; formatting tags only go.
+    expect(visible(unlock)).toContain('The alarm reads "<host> was administratively locked", and the configuration is out of date');
     // The index's toctree lists every entry under its phase.
     const index = visible(readFileSync(join(html, 'index.html'), 'utf8'));
     for (const e of entries) expect(index).toContain(fold(e.title));
