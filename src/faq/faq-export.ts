@@ -3,7 +3,7 @@ import { PHASES } from '../content/content-schemas.ts';
 import type { People } from './faq-people.ts';
 import type { FaqEntry } from './faq-types.ts';
 
-const PHASE_TITLES: Record<string, string> = {
+export const PHASE_TITLES: Record<string, string> = {
   'host-prep': 'Preparing the host',
   install: 'Installing from the ISO',
   'first-login': 'First login',

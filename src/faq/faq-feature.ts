@@ -16,6 +16,7 @@ import { stuckDecorator } from './faq-stuck.ts';
 import { faqRoutes } from './faq-routes.ts';
 import { contributeRoutes } from './faq-contribute-routes.ts';
 import { reviewRoutes } from './faq-review-routes.ts';
+import { importRoutes } from './faq-import-routes.ts';
 import { faqApi } from './faq-api.ts';
 import { createInsights } from './faq-insights.ts';
 import { createRevisionDiffs } from './faq-diff.ts';
@@ -57,6 +58,7 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
   pages.use(['/faq', '/review', '/insights'], searchLoaded);
   pages.use(contributeRoutes(routeDeps));
   pages.use(faqRoutes(routeDeps));
+  pages.use(importRoutes({ faq, repo }));
   pages.use(reviewRoutes({ ...routeDeps, insights }));
 
   return {

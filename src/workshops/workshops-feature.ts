@@ -7,6 +7,8 @@ import type { Catalog } from './catalog.ts';
 import { workshopRoutes } from './workshop-routes.ts';
 import { workshopsApi } from './workshops-api.ts';
 import { profileRoutes } from './profile-routes.ts';
+import { takeawayRoutes } from './takeaway-routes.ts';
+import { offlineAnswersRoutes } from './offline-answers-routes.ts';
 
 /** Home, catalog, workshops and their steps, guides, paths, the dashboard and the deployment profile. */
 export function workshopsFeature(deps: {
@@ -17,7 +19,7 @@ export function workshopsFeature(deps: {
   saveProfile: (userId: string, p: Profile) => Promise<void>;
 }): Feature {
   return {
-    pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)),
+    pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)).use(takeawayRoutes(deps)).use(offlineAnswersRoutes(deps)),
     api: workshopsApi(deps.catalog),
   };
 }

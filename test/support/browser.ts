@@ -20,8 +20,8 @@ export interface BrowserRig {
 }
 
 /** The real app listening on loopback, and headless Chromium with the machine's closed network in mind. */
-export async function startBrowserRig(): Promise<BrowserRig> {
-  const t = await buildApp();
+export async function startBrowserRig(env: Record<string, string> = {}): Promise<BrowserRig> {
+  const t = await buildApp(env);
   const server: Server = t.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
