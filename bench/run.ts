@@ -44,8 +44,8 @@ t = performance.now();
 const server = await startServerProcess(join(work, 'big'), env, 60_000);
 children.push(server.child);
 const startupMs = performance.now() - t;
-const selfReported = /started in (\d+) ms/.exec(server.output())?.[1];
-line(`\n## Start-up with the large store\nready after ${Math.round(startupMs)} ms from spawn (server's own count: ${selfReported} ms); target < 3000 ms`);
+const selfReported = /started in (\d+) ms(?:: ([^;]*))?/.exec(server.output());
+line(`\n## Start-up with the large store\nready after ${Math.round(startupMs)} ms from spawn (server's own count: ${selfReported?.[1]} ms${selfReported?.[2] ? `; ${selfReported[2]}` : ''}); target < 3000 ms`);
 line(`memory when ready: RSS ${memoryOf(server.child.pid!, 'VmRSS')} MB, peak so far ${memoryOf(server.child.pid!, 'VmHWM')} MB`);
 
 // Signed-in learners for the step page: log in through the real form.
