@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import type { Store } from './lib/store/store.ts';
 import type { Content } from './content/content-loader.ts';
 import type { Feature, Log } from './lib/feature.ts';
-import { securityHeaders, personalCaching, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody } from './lib/security.ts';
+import { securityHeaders, personalCaching, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody, bodyParsers } from './lib/security.ts';
 import { createRateLimits } from './lib/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
 import { readMetrics } from './lib/metrics.ts';
@@ -98,8 +98,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(
     forUnsafeMethods(
-      express.json({ limit: '64kb', strict: true }),
-      express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }),
+      bodyParsers(features.flatMap((f) => f.pasteRoutes ?? [])),
       requireParsedBody,
       sameOriginGuard(config.baseUrl),
     ),

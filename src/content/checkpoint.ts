@@ -2,6 +2,8 @@ import { renderTrustedInline } from '../lib/markdown.ts';
 import { compilePattern, type Pattern } from '../lib/patterns.ts';
 
 export const CHECKPOINT_INPUT_MAX = 16 * 1024;
+/** What a checkpoint accepts as pasted; the last CHECKPOINT_INPUT_MAX of it are checked (that is where a command's verdict is). */
+export const CHECKPOINT_PASTE_MAX = 256 * 1024;
 
 export interface CheckpointSpec {
   prompt: string;

@@ -65,6 +65,8 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
     pages,
     api: Router().use('/faq', searchLoaded).use(faqApi(routeDeps)),
     stepDecorators: [stuckDecorator(repo, search)],
+    // Pasted logs (searches), entries with their error text, cause and fix, and pages of the docs.
+    pasteRoutes: ['/faq', '/faq/new', '/faq/:id/edit', '/review/:id/edit', '/review/import', '/api/faq', '/api/faq/search', '/api/faq/preview'],
     port,
     stop: () => misses.stop(),
     async start() {

@@ -13,7 +13,7 @@ import type { People } from './faq-people.ts';
 import { searchParams } from './faq-schemas.ts';
 import type { RevisionDiffs } from './faq-diff.ts';
 import type { RecentPastes } from '../search/recent-pastes.ts';
-import { reduceForAddress } from '../search/log-features.ts';
+import { LOG_INPUT_MAX, reduceForAddress, tailOf } from '../search/log-features.ts';
 import type { FaqEntry } from './faq-types.ts';
 
 export interface FaqRouteDeps {
@@ -77,6 +77,8 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
       title: outcome ? `Troubleshooting: ${q.split('\n').find((l) => l.trim())?.slice(0, 60) ?? 'search'}` : 'Troubleshooting',
       q,
       pasteExpired: typeof raw.paste === 'string' && !pasted,
+      cut: raw.cut === '1' || params.q.length > LOG_INPUT_MAX,
+      readKb: LOG_INPUT_MAX / 1024,
       matches: outcome?.results.filter((x) => x.tier === 'match') ?? [],
       related: outcome?.results.filter((x) => x.tier === 'related') ?? [],
       byPhase,
@@ -98,7 +100,10 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
     const raw = req.body as Record<string, unknown>;
     const { q, filters } = searchParams(raw);
     const from = catalog.findStep(raw.workshop, raw.step);
-    res.redirect(303, addressOf(q, filters, from ? { workshop: from.workshop.slug, step: from.step.id } : {}));
+    // Only the part that is read is kept: a scrollback's last LOG_INPUT_MAX.
+    const extra: Record<string, string> = from ? { workshop: from.workshop.slug, step: from.step.id } : {};
+    if (q.length > LOG_INPUT_MAX) extra.cut = '1';
+    res.redirect(303, addressOf(tailOf(q), filters, extra));
   });
 
   const linkedSteps = (e: FaqEntry) =>

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DEPLOYMENTS, PHASES } from '../content/content-schemas.ts';
 import { SLUG_RE } from '../lib/validate.ts';
 import { RELEASE_RE } from '../search/release.ts';
-import { LOG_INPUT_MAX } from '../search/log-features.ts';
+import { LOG_INPUT_MAX, PASTE_INPUT_MAX, tailOf } from '../search/log-features.ts';
 import { LIMITS } from './faq-types.ts';
 import { checkUserMarkdown } from '../lib/markdown-limits.ts';
 import { singleLineText } from '../lib/validate.ts';
@@ -115,13 +115,13 @@ export function searchParams(raw: Record<string, unknown>) {
   const phase = PHASES.find((p) => p === s('phase'));
   const release = RELEASE_RE.test(s('release')) && s('release').length <= 20 ? s('release') : undefined;
   return {
-    q: s('q').slice(0, LOG_INPUT_MAX),
+    q: tailOf(s('q'), PASTE_INPUT_MAX),
     filters: { deployment, phase, release },
   };
 }
 
 export const SearchBody = z.strictObject({
-  q: z.string().max(LOG_INPUT_MAX),
+  q: z.string().max(PASTE_INPUT_MAX, `Send at most ${PASTE_INPUT_MAX / 1024} KB; the last ${LOG_INPUT_MAX / 1024} KB are read.`),
   deployment: z.enum(DEPLOYMENTS).optional(),
   phase: z.enum(PHASES).optional(),
   release: z.string().max(20).regex(RELEASE_RE).optional(),

@@ -32,6 +32,12 @@ export interface Feature {
   api?: Router;
   /** Middleware every request passes before any feature's routes (request authentication). */
   before?: RequestHandler[];
+  /**
+   * Routes (full paths, as Express writes them) whose forms or JSON carry pasted text: a log, a
+   * command's output, a page of the docs. Their bodies may be up to PASTE_BODY_MAX once encoded; the
+   * fields themselves are still limited by the route's schema.
+   */
+  pasteRoutes?: string[];
   stepDecorators?: StepDecorator[];
   start?: () => Promise<void>;
   stop?: () => void | Promise<void>;

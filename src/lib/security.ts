@@ -1,5 +1,5 @@
 import helmet from 'helmet';
-import { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
+import express, { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import { AppError, badRequest, forbidden } from './errors.ts';
 
 /**
@@ -106,6 +106,24 @@ export function noCredentialsInQuery(req: Request, _res: Response, next: NextFun
     return next(badRequest('Credentials are not accepted in the URL.'));
   }
   next();
+}
+
+/**
+ * Request bodies: 64 KB for everything, and PASTE_BODY_MAX for the routes that take pasted text.
+ * A form encodes each byte of a paste as up to three (`|`, `+` and newlines in a `system host-list`
+ * table become %7C, %2B and %0A; a three-byte character becomes nine), so 64 KB of pasted characters
+ * needs up to 576 KB on the wire. The route's own schema then keeps the text to its real limit.
+ */
+export const BODY_MAX = '64kb';
+export const PASTE_BODY_MAX = '640kb';
+
+export function bodyParsers(pasteRoutes: string[]): RequestHandler {
+  const paste = Router();
+  if (pasteRoutes.length > 0) {
+    paste.all(pasteRoutes, express.json({ limit: PASTE_BODY_MAX, strict: true }), express.urlencoded({ extended: false, limit: PASTE_BODY_MAX, parameterLimit: 50 }));
+  }
+  // A body the paste parsers read is finished; the general ones then pass it by.
+  return Router().use(paste, express.json({ limit: BODY_MAX, strict: true }), express.urlencoded({ extended: false, limit: BODY_MAX, parameterLimit: 50 }));
 }
 
 /** Express 5 leaves req.body undefined when no parser matched: answer 415 instead of failing later. */

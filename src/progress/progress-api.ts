@@ -1,13 +1,13 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { CHECKPOINT_INPUT_MAX } from '../content/checkpoint.ts';
+import { CheckpointOutput } from './progress-schemas.ts';
 import { parse } from '../lib/validate.ts';
 import { currentUser, requireUser } from '../lib/web/roles.ts';
 import type { Catalog } from '../workshops/workshops-port.ts';
 import type { ProgressService } from './progress-service.ts';
 
 const DoneBody = z.strictObject({ done: z.boolean() });
-const CheckpointBody = z.strictObject({ output: z.string().max(CHECKPOINT_INPUT_MAX) });
+const CheckpointBody = z.strictObject({ output: CheckpointOutput });
 
 /** The learner's own progress under /api/me. */
 export function progressApi(deps: { progress: ProgressService; catalog: Catalog }): Router {

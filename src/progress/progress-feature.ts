@@ -12,6 +12,8 @@ export function progressFeature(deps: { store: Store; catalog: Catalog }): Featu
   return {
     pages: progressRoutes({ progress, catalog: deps.catalog }),
     api: progressApi({ progress, catalog: deps.catalog }),
+    // A checkpoint takes a command's output as pasted (the service keeps its last 16 KB).
+    pasteRoutes: ['/workshops/:slug/steps/:step/checkpoint', '/api/me/progress/:workshop/:step/checkpoint'],
     progress,
   };
 }

@@ -5,9 +5,10 @@ import { flash } from '../lib/web/flash.ts';
 import { learnerId } from '../lib/web/roles.ts';
 import type { Catalog } from '../workshops/workshops-port.ts';
 import type { ProgressService } from './progress-service.ts';
+import { CheckpointOutput } from './progress-schemas.ts';
 
 const DoneForm = z.strictObject({ done: z.enum(['1', '0']), _csrf: z.string().optional() });
-const CheckpointForm = z.strictObject({ output: z.string().max(1024 * 1024), _csrf: z.string().optional() });
+const CheckpointForm = z.strictObject({ output: CheckpointOutput, _csrf: z.string().optional() });
 
 const stepUrl = (slug: string, step: string) => `/workshops/${slug}/steps/${step}`;
 

@@ -1,5 +1,5 @@
 import { compilePattern, literalSource, patternSet, PatternError, type Pattern } from '../lib/patterns.ts';
-import { denoise, type LogFeatures } from './log-features.ts';
+import { denoise, tailOf, type LogFeatures } from './log-features.ts';
 import { shingles } from './fingerprint.ts';
 
 /** What the evidence index needs of an FAQ entry. */
@@ -194,7 +194,7 @@ export class EvidenceIndex {
     const out = new Map<string, Evidence>();
     const of = (id: string) => out.get(id) ?? out.set(id, { signatures: 0, signatureInfo: 0, containment: 0, containmentInfo: 0 }).get(id)!;
     const { raw: rawSet, rawSigs, den: denSet, denSigs } = this.sets();
-    const printed = normalizeRaw(raw.slice(0, 64 * 1024));
+    const printed = normalizeRaw(tailOf(raw));
     const spans = new Map<string, string[]>();
     const hit = (sig: Signature, text: string) => {
       if (!allowed(sig.owner)) return;

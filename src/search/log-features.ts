@@ -10,6 +10,19 @@
  * repetition is bounded (`{1,40}`) wherever two quantified parts could match the same characters.
  */
 export const LOG_INPUT_MAX = 64 * 1024;
+/** What a search accepts as pasted (a whole scrollback); its last LOG_INPUT_MAX are read. */
+export const PASTE_INPUT_MAX = 256 * 1024;
+
+/**
+ * The part of a paste that is read: all of it, or its last LOG_INPUT_MAX characters from a line start,
+ * since a failing command prints its verdict last and a scrollback's oldest lines matter least.
+ */
+export function tailOf(input: string, max = LOG_INPUT_MAX): string {
+  if (input.length <= max) return input;
+  const tail = input.slice(-max);
+  const nl = tail.indexOf('\n');
+  return nl >= 0 && nl < tail.length - 1 ? tail.slice(nl + 1) : tail;
+}
 const MAX_LINES = 40;
 const MAX_LINE = 300;
 const MAX_TERMS = 48;
@@ -77,7 +90,7 @@ const STOP = new Set([
 
 /** Removes what differs between two occurrences of the same failure: times, addresses, ids, colours. */
 export function denoise(input: string): string {
-  let text = input.slice(0, LOG_INPUT_MAX).replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, ' ').replace(SPACES, ' ');
+  let text = tailOf(input).replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, ' ').replace(SPACES, ' ');
   text = text
     .split('\n')
     .map((l) => l.replace(DMESG, ' '))

@@ -24,7 +24,8 @@ for (const mode of ['development', 'production'] as const) {
         ['an expired form', visitor.post('/workshops/demo-install/steps/prepare/progress').type('form').send({ done: '1', _csrf: 'expired' }), 403],
         ['a token in the address', request(t.app).get('/dashboard?token=abc'), 400],
         ['a bearer token on a page', request(t.app).get('/dashboard').set('Authorization', 'Bearer onr_x'), 401],
-        ['a body over the limit', request(t.app).post('/faq').type('form').send({ q: 'x'.repeat(70 * 1024) }), 413],
+        ['a body over the limit', request(t.app).post('/faq/1/votes').type('form').send({ q: 'x'.repeat(70 * 1024) }), 413],
+        ['a paste over the paste limit', request(t.app).post('/faq').type('form').send({ q: '|'.repeat(220 * 1024) }), 413],
         ['malformed JSON', request(t.app).post('/login').set('Content-Type', 'application/json').send('{"username":'), 400],
       ];
       for (const [what, req, status] of cases) {

@@ -88,17 +88,25 @@ describe('hostile Markdown through submit, review and render', () => {
     expect(html).not.toContain('http://insecure');
   });
 
-  it('when a body is far over the cap (100 KB of *a), then it is refused with 413 and nothing is stored', async () => {
+  it('when a body is far over the cap (700 KB of *a), then it is refused with 413; 100 KB gets the field error; nothing is stored', async () => {
     const token = await apiUser(t.app, 'big-sender');
     const before = t.store.count('faq');
     const res = await request(t.app)
       .post('/api/faq')
       .set('authorization', `Bearer ${token}`)
-      .send({ title: 'Huge body entry', deployment: 'any', phase: 'install', cause: '*a'.repeat(50_000), fix: 'f' })
+      .send({ title: 'Huge body entry', deployment: 'any', phase: 'install', cause: '*a'.repeat(350_000), fix: 'f' })
       .expect(413);
     expect(res.body.error.code).toBe('too_large');
     const page = await author.get('/faq/new');
-    await author.post('/faq/new').type('form').send({ _csrf: csrfFrom(page.text), title: 'Huge form entry', phase: 'install', cause: '**a'.repeat(34_000), fix: 'f' }).expect(413);
+    await author.post('/faq/new').type('form').send({ _csrf: csrfFrom(page.text), title: 'Huge form entry', phase: 'install', cause: '**a'.repeat(240_000), fix: 'f' }).expect(413);
+    // Within the body limit, the schema says which field is too long.
+    const fieldError = await request(t.app)
+      .post('/api/faq')
+      .set('authorization', `Bearer ${token}`)
+      .send({ title: 'Huge body entry', deployment: 'any', phase: 'install', cause: '*a'.repeat(50_000), fix: 'f' });
+    expect(fieldError.status).toBeGreaterThanOrEqual(400);
+    expect(fieldError.status).toBeLessThan(500);
+    expect(fieldError.body.error.details.cause).toBeDefined();
     expect(t.store.count('faq')).toBe(before);
   });
 
