@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../src/content/content-loader.ts';
 import { startServerProcess, killed, type ServerProcess } from '../test/support/server-process.ts';
-import { buildContent, buildStore, BENCH_PASSWORD, FORTY } from './build-store.ts';
+import { buildContent, buildStore, FORTY } from './build-store.ts';
 import { load, fmt, combine, type LoadResult } from './load.ts';
 import type { BenchContext, Scenario } from './bench-types.ts';
 import { seedSessions } from './seed-sessions.ts';
+import { login, metrics } from './bench-http.ts';
 
 /**
  * npm run bench: builds a 10,000-learner store, starts the real server on loopback and measures it
@@ -168,24 +169,6 @@ process.exit(0);
 
 // ---------------------------------------------------------------------------------------------
 
-async function login(url: string, username: string): Promise<string> {
-  const page = await fetch(`${url}/login`);
-  const pre = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const res = await fetch(`${url}/login`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: csrf, username, password: BENCH_PASSWORD }),
-  });
-  if (res.status !== 302) throw new Error(`login of ${username} failed: ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-}
-
-async function metrics(url: string, token: string, reset: boolean) {
-  const res = await fetch(`${url}/api/admin/metrics${reset ? '?reset=1' : ''}`, { headers: { authorization: `Bearer ${token}` } });
-  return (await res.json()) as { eventLoopDelayMs: { max: number }; rssBytes: number; store: { batches: number; commits: number } };
-}
-
 /** A line of /proc/PID/status, in MB. */
 function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -221,6 +204,7 @@ async function loadExtras(): Promise<{ seed: Parameters<typeof buildStore>[4]; s
   for (const [file, exportName, title] of [
     ['scenarios/faq-search.ts', 'faqSearch', 'FAQ search with 2,000 entries'],
     ['scenarios/live-sse.ts', 'liveSse', 'Live session: 500 participants on SSE'],
+    ['scenarios/insights.ts', 'insights', 'Insights at bench size: the maintainers\' page while the server keeps answering'],
     ['scenarios/hostile-input.ts', 'hostileInput', 'Hostile input: the worst payloads we know, alone and against a reading visitor'],
   ] as const) {
     if (!existsSync(join(ROOT, 'bench', file))) continue;

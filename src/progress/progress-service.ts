@@ -1,4 +1,4 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { timeSlices } from '../lib/time-slices.ts';
 import { checkOutput, CHECKPOINT_INPUT_MAX, type CheckpointResult } from '../content/checkpoint.ts';
 import type { Workshop } from '../content/content-loader.ts';
 import type { DeepReadonly } from '../lib/store/store.ts';
@@ -9,8 +9,6 @@ import type { Funnel, ProgressEvent, ProgressListener, ProgressPort, ProgressSum
 
 const STALLED_MS = 7 * 24 * 60 * 60 * 1000;
 const FUNNEL_TTL_MS = 60_000;
-/** Records counted between two turns of the event loop while funnels are computed (a few ms of work). */
-const FUNNEL_SLICE = 2000;
 
 export function createProgressService(repo: ProgressRepository, catalog: Catalog): ProgressPort & ProgressAdmin {
   const listeners: ProgressListener[] = [];
@@ -45,9 +43,9 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
   async function computeFunnels(now: number): Promise<Funnel[]> {
     const workshops = catalog.workshops();
     const funnels = new Map([...workshops.values()].map((w) => [w.slug, { workshop: w, started: 0, steps: w.steps.map((s) => ({ id: s.id, title: s.title, done: 0, here: 0, stalled: 0 })) }]));
-    let n = 0;
+    const slices = timeSlices();
     for (const p of repo.values()) {
-      if (++n % FUNNEL_SLICE === 0) await yieldToLoop();
+      await slices.turn();
       const f = funnels.get(p.workshop);
       if (!f) continue;
       f.started += 1;

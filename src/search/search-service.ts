@@ -1,4 +1,4 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { timeSlices } from '../lib/time-slices.ts';
 import type { Content } from '../content/content-loader.ts';
 import { extractLogFeatures, type LogFeatures } from './log-features.ts';
 import { highlighter } from './highlight.ts';
@@ -8,7 +8,6 @@ import { EvidenceIndex, type Evidence } from './evidence.ts';
 import type { MissRecorder } from './search-misses.ts';
 
 /** Entries indexed between two turns of the event loop while the FAQ loads (about 20 ms of work). */
-const LOAD_SLICE = 100;
 const QUERY_MAX_TYPED = 500;
 
 export type { SearchFilters, DocKind } from './search-index.ts';
@@ -221,12 +220,11 @@ export function createSearchService(deps: { content: { current: Content }; misse
       loaded = false;
       loading = (async () => {
         try {
-          for (let i = 0; i < ids.length; i += LOAD_SLICE) {
-            for (const id of ids.slice(i, i + LOAD_SLICE)) {
-              const entry = current(id);
-              if (entry) upsertEntry(entry);
-            }
-            await yieldToLoop();
+          const slices = timeSlices();
+          for (const id of ids) {
+            const entry = current(id);
+            if (entry) upsertEntry(entry);
+            await slices.turn();
           }
         } finally {
           loaded = true;
