@@ -91,7 +91,7 @@ export function createApp(deps: AppDeps) {
   // no client can use; static files keep theirs.
   app.set('etag', false);
 
-  app.use(securityHeaders(config.secureCookies));
+  app.use(securityHeaders(config.secureCookies, config.oidc ? [new URL(config.oidc.issuer).origin] : []));
   app.use('/static', express.static(join(root, 'public'), { dotfiles: 'ignore', index: false, maxAge: '1h' }));
   app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));

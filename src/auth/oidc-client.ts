@@ -49,6 +49,11 @@ export function createOidcClient(settings: OidcSettings, redirectUri: string, lo
         .discovery(new URL(settings.issuer), settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), { timeout: TIMEOUT_SECONDS, execute })
         .then((c) => {
           client.enableNonRepudiationChecks(c);
+          const at = c.serverMetadata().authorization_endpoint;
+          // The page's CSP lets forms lead to the issuer's origin only (see securityHeaders).
+          if (at && new URL(at).origin !== new URL(settings.issuer).origin) {
+            log(`oidc: the provider's authorization endpoint ${at} is not at the issuer's origin; browsers will refuse the redirect to it (CSP form-action)`);
+          }
           return c;
         });
       discovered = pending;
