@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps) {
   const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
 
   const catalog = createCatalog(deps.content);
-  const progress = progressFeature({ store, catalog });
+  const progress = progressFeature({ store, catalog, baseUrl: config.baseUrl, streams: { heartbeatMs: config.sse.heartbeatMs, perUser: config.sse.perUser, total: config.sse.maxStreams } });
   const auth = authFeature({
     ...ctx,
     store,
@@ -60,6 +60,9 @@ export function createApp(deps: AppDeps) {
     onSignIn: (e) => progress.progress.adopt(e.visitorLearnerId, e.userId),
     forgetUser: (userId) => progress.progress.forget(userId),
   });
+  // A learner's live progress streams end with their access, like the live-session streams.
+  auth.accounts.onRevoke(({ userId }) => progress.streams.closeFor({ userId }));
+  auth.accounts.onSignOut(({ sessionId }) => progress.streams.closeFor({ sid: sessionId }));
   const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress });
   const faqPort = deps.overrides?.faq ?? faq.port;
   const sessions = sessionsFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, faq: faqPort, streams: deps.overrides?.streams });
@@ -72,7 +75,7 @@ export function createApp(deps: AppDeps) {
     catalog,
     progress: progress.progress,
     jar,
-    decorators: [...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
+    decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
     saveProfile: auth.accounts.saveProfile,
   });
   // The busiest pages (steps) come first: every router a request passes costs it route matching.
@@ -100,6 +103,7 @@ export function createApp(deps: AppDeps) {
     forUnsafeMethods(
       express.json({ limit: '64kb', strict: true }),
       express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }),
+      ...features.flatMap((f) => f.bodyParsers ?? []),
       requireParsedBody,
       sameOriginGuard(config.baseUrl),
     ),

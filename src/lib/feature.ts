@@ -32,6 +32,8 @@ export interface Feature {
   api?: Router;
   /** Middleware every request passes before any feature's routes (request authentication). */
   before?: RequestHandler[];
+  /** Parsers for bodies other than JSON and forms, each mounted for its own routes only. */
+  bodyParsers?: RequestHandler[];
   stepDecorators?: StepDecorator[];
   start?: () => Promise<void>;
   stop?: () => void | Promise<void>;
