@@ -76,4 +76,51 @@ describe.skipIf(!hasChromium)('a learner checks a step from the terminal while t
     expect(problems, problems.join('\n')).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it('in a live session, the host’s open dashboard shows a participant’s terminal checkpoint, failed with its hint, without a reload', async () => {
+    const { t } = rig;
+    const api = (path: string, token: string | undefined, body?: unknown) =>
+      fetch(`${base}/api${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      }).then((r) => r.json());
+    const tokenOf = async (username: string, scopes: string[]) => {
+      await api('/users', undefined, { username, password: 'correct horse battery' });
+      return (await api('/tokens', undefined, { username, password: 'correct horse battery', name: 'x', scopes })).token as string;
+    };
+    const hostToken = await tokenOf('hosta', ['all']);
+    const u = t.ports.users.byUsername('hosta')!;
+    await t.ports.users.update({ ...u, role: 'host' });
+    const session = await api('/sessions', hostToken, { workshop: 'demo-install', title: 'Install night', startsAt: new Date().toISOString(), durationMinutes: 60, capacity: 10 });
+    const learner = await tokenOf('lars', ['all']);
+    await api('/sessions/join', learner, { code: session.code });
+    const terminal = (await api('/tokens', undefined, { username: 'lars', password: 'correct horse battery', name: 'terminal', scopes: ['checkpoints'] })).token as string;
+
+    const context = await browser.newContext();
+    context.setDefaultTimeout(10_000);
+    const host = await context.newPage();
+    await host.goto(`${base}/login`);
+    await host.fill('#username', 'hosta');
+    await host.fill('#password', 'correct horse battery');
+    await Promise.all([host.waitForURL(`${base}/dashboard`), host.click('form[action="/login"] button[type=submit]')]);
+    await host.goto(`${base}/sessions/${session.id}/host`);
+    await host.waitForFunction(() => document.querySelector('[data-connection]')?.textContent?.startsWith('Live'));
+    await host.waitForSelector('[data-participants] tr:has-text("lars")');
+
+    const verdict = await fetch(`${base}/api/me/progress/demo-install/unlock/checkpoint`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${terminal}`, 'content-type': 'text/plain', accept: 'text/plain' },
+      body: row('locked', 'disabled', 'online'),
+    }).then((r) => r.text());
+    expect(verdict).toMatch(/^NOT YET/);
+    await host.waitForSelector('[data-participants] tr:has-text("lars") .checkpoint-note', { timeout: 2000 });
+    const cell = (await host.textContent('[data-participants] tr:has-text("lars") .checkpoint-note'))!;
+    expect(cell).toContain('checkpoint not yet');
+    expect(cell).toContain('The host is still locked. Run `system host-unlock controller-0`.');
+    // A reload shows the same, rendered by the server.
+    await host.reload();
+    expect(await host.textContent('[data-participants] tr:has-text("lars") .checkpoint-hint')).toContain('The host is still locked.');
+    await context.close();
+  }, 60_000);
 });
