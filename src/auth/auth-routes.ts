@@ -37,7 +37,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     const id = currentUser(req)!.id;
     res.status(status).render('auth/account', {
       title: 'Your account', tokens: tokens.forUser(id), newToken: undefined, newTokenScope: undefined, errors: {},
-      oidcLabel, identities: deps.oidc?.identities(id), passwordLogin: deps.passwordLogin, ...extra,
+      oidcLabel, identities: deps.oidc?.identities(id), passwordLogin: deps.passwordLogin, hasPassword: auth.hasPassword(id), ...extra,
     });
   };
   const loginPage = (res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) =>

@@ -183,6 +183,9 @@ describe('sign in with OpenID Connect', () => {
 
   it('when someone who signs in only with the provider deletes their account, then "delete" is enough, and their identity goes with it', async () => {
     const ada = await firstSignIn('sub-ada', 'ada');
+    const account = await ada.get('/account');
+    expect(account.text).toContain('This account has no password: you sign in with Test ID.');
+    expect(account.text).not.toContain('name="current"');
     const page = await ada.get('/account/delete').expect(200);
     expect(page.text).not.toContain('name="password"');
     await ada.post('/account/delete').type('form').send({ _csrf: csrfFrom(page.text), confirm: 'delete' }).expect(303);
