@@ -115,8 +115,6 @@ export function createIdentityService(deps: { users: UsersRepository; identities
       return target;
     },
 
-    removeAllOf: (userId: string) => identities.removeAllOf(userId),
-
     /** Whether some admin could sign in with the provider (PASSWORD_LOGIN=off needs one). */
     adminCanSignIn: () => identities.anyAt(deps.issuer, users.all().filter((u) => u.role === 'admin').map((u) => u.id)),
   };

@@ -87,7 +87,6 @@ export function createOidcClient(settings: OidcSettings, redirectUri: string, lo
 
   return {
     label: settings.label,
-    issuer: settings.issuer,
 
     /** Where to send the browser, and the checks its cookie must keep until it comes back. */
     async start(): Promise<{ url: URL; checks: OidcChecks }> {

@@ -86,8 +86,6 @@ export function createProgressStreams(options: ProgressStreamOptions) {
       }
     },
 
-    count: () => total,
-
     stop() {
       clearInterval(heartbeat);
       for (const set of [...byUser.values()]) for (const s of [...set]) drop(s);

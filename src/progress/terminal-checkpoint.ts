@@ -5,7 +5,7 @@ import { currentUser } from '../lib/web/roles.ts';
 import type { ProgressSummary } from './progress-port.ts';
 
 /** What the learner replaces when the step names no command (a console's output, a file with secrets). */
-export const PLACEHOLDER = 'YOUR-COMMAND';
+const PLACEHOLDER = 'YOUR-COMMAND';
 
 export const checkpointApiUrl = (baseUrl: string, workshop: string, step: string) => `${baseUrl}/api/me/progress/${workshop}/${step}/checkpoint`;
 
