@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { axeViolations } from '../support/axe.ts';
 import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
 import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
@@ -25,20 +25,6 @@ afterAll(async () => {
   await rig?.close();
   await provider?.stop();
 }, 30_000);
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** WCAG 2.1 A and AA violations on the page as it is now (axe is injected, so this page skips the CSP). */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return r.violations.map((v) => `${v.id} (${v.nodes.length})`);
-  });
-  return result;
-}
 
 describe.skipIf(!hasChromium)('a newcomer signs in with their community identity in a real browser', () => {
   it('goes from a step to the provider and back, chooses a username, and lands signed in on the step; the next time it is one click', async () => {

@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
+import { axeViolations } from '../support/axe.ts';
 
 warnIfNoChromium('terminal checkpoint');
 
@@ -121,6 +122,23 @@ describe.skipIf(!hasChromium)('a learner checks a step from the terminal while t
     // A reload shows the same, rendered by the server.
     await host.reload();
     expect(await host.textContent('[data-participants] tr:has-text("lars") .checkpoint-hint')).toContain('The host is still locked.');
+    await context.close();
+  }, 60_000);
+
+  it('the step page with its terminal box, for a visitor and after a failed terminal check, has no WCAG 2.1 AA violations', async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/workshops/demo-install/steps/unlock`);
+    expect(await page.textContent('#terminal-checkpoint')).toContain('create one');
+    expect(await axeViolations(page)).toEqual([]);
+    // Signed in (as the first journey's learner), with a failed check from the terminal waiting on reload.
+    await page.goto(`${base}/login`);
+    await page.fill('#username', 'termina');
+    await page.fill('#password', 'a long pass phrase');
+    await Promise.all([page.waitForURL(`${base}/dashboard`), page.click('form[action="/login"] button[type=submit]')]);
+    await page.goto(`${base}/workshops/demo-install/steps/unlock`);
+    expect(await page.textContent('#terminal-checkpoint')).toContain('Your latest check');
+    expect(await axeViolations(page)).toEqual([]);
     await context.close();
   }, 60_000);
 });

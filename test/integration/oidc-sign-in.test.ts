@@ -258,6 +258,14 @@ describe('a sign-in that cannot be trusted is refused with a clear page', () => 
     });
   }
 
+  it('when the person cancels at the provider, then the callback says so', async () => {
+    const agent = request.agent(t.app);
+    const start = await pressSignIn(agent);
+    const state = new URL(start.headers.location!).searchParams.get('state')!;
+    const res = await agent.get(`/auth/oidc/callback?error=access_denied&error_description=End-User+aborted&state=${state}&iss=${encodeURIComponent(p.issuer)}`);
+    await expectRefused(res, agent, 400, /The sign-in at Test ID was cancelled/);
+  });
+
   it('when the provider is down, then the button and the callback answer a clear page, with no stack trace', async () => {
     const agent = request.agent(t.app);
     const start = await pressSignIn(agent);
