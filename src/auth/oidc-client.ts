@@ -29,6 +29,7 @@ export interface OidcPerson {
 
 /** Requests to the provider give up after this long: a sign-in page should not hang. */
 const TIMEOUT_SECONDS = 10;
+const RETRY_AFTER_MS = 10_000;
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
 
@@ -40,8 +41,11 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice
  */
 export function createOidcClient(settings: OidcSettings, redirectUri: string, log: Log) {
   let discovered: Promise<client.Configuration> | undefined;
+  /** A failed discovery is not retried for a few seconds: a provider that is down is not asked on every click. */
+  let failed: { at: number; err: unknown } | undefined;
 
   function configuration(): Promise<client.Configuration> {
+    if (failed && Date.now() - failed.at < RETRY_AFTER_MS) return Promise.reject(failed.err);
     if (!discovered) {
       // http:// only for a provider on this machine; the configuration refuses any other (config.ts).
       const execute = new URL(settings.issuer).protocol === 'http:' ? [client.allowInsecureRequests] : [];
@@ -54,11 +58,13 @@ export function createOidcClient(settings: OidcSettings, redirectUri: string, lo
           if (at && new URL(at).origin !== new URL(settings.issuer).origin) {
             log(`oidc: the provider's authorization endpoint ${at} is not at the issuer's origin; browsers will refuse the redirect to it (CSP form-action)`);
           }
+          failed = undefined;
           return c;
         });
       discovered = pending;
-      pending.catch(() => {
+      pending.catch((err) => {
         if (discovered === pending) discovered = undefined;
+        failed = { at: Date.now(), err };
       });
     }
     return discovered;

@@ -43,7 +43,9 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
     res.redirect(303, url.href);
   }
 
-  r.post('/auth/oidc/start', limits.loginByIp, async (req, res) => {
+  // Not rate limited as a sign-in: it checks no credential, and a provider that is down would count
+  // against everybody behind the same address (the callback, which does check, is limited).
+  r.post('/auth/oidc/start', async (req, res) => {
     const body = StartForm.safeParse(req.body);
     await begin(res, safeLocalPath(body.success ? body.data.next : undefined, '/dashboard'));
   });

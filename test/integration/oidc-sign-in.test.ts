@@ -282,6 +282,8 @@ describe('a sign-in that cannot be trusted is refused with a clear page', () => 
       expect(res.text).toContain('Test ID does not answer right now');
       expect(res.headers['retry-after']).toBe('5');
       expectNoInternals(res.text);
+      // Clicking again does not ask the provider again straight away, and is still not counted as a failed sign-in.
+      for (let i = 0; i < 3; i++) expect((await browser.post('/auth/oidc/start').type('form').send({ _csrf: csrfFrom(page.text) })).status).toBe(503);
     } finally {
       await cold.close();
     }
