@@ -273,7 +273,7 @@ describe('a sign-in that cannot be trusted is refused with a clear page', () => 
     await p.stop();
     await expectRefused(await agent.get(callback), agent, 503, /Test ID does not answer right now/);
 
-    const cold = await buildApp(oidcEnv());
+    const cold = await buildApp({ ...oidcEnv(), RATE_LIMIT_LOGIN: '2' });
     try {
       const browser = request.agent(cold.app);
       const page = await browser.get('/login');
