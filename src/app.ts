@@ -5,7 +5,7 @@ import type { Config } from './config.ts';
 import type { Store } from './lib/store/store.ts';
 import type { Content } from './content/content-loader.ts';
 import type { Feature, Log } from './lib/feature.ts';
-import { securityHeaders, personalCaching, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody, bodyParsers } from './lib/security.ts';
+import { securityHeaders, personalCaching, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody, jsonAndFormParsers } from './lib/security.ts';
 import { createRateLimits } from './lib/rate-limits.ts';
 import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
 import { readMetrics } from './lib/metrics.ts';
@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps) {
   const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
 
   const catalog = createCatalog(deps.content);
-  const progress = progressFeature({ store, catalog });
+  const progress = progressFeature({ store, catalog, baseUrl: config.baseUrl, streams: { heartbeatMs: config.sse.heartbeatMs, perUser: config.sse.perUser, total: config.sse.maxStreams } });
   const auth = authFeature({
     ...ctx,
     store,
@@ -60,6 +60,9 @@ export function createApp(deps: AppDeps) {
     onSignIn: (e) => progress.progress.adopt(e.visitorLearnerId, e.userId),
     forgetUser: (userId) => progress.progress.forget(userId),
   });
+  // A learner's live progress streams end with their access, like the live-session streams.
+  auth.accounts.onRevoke(({ userId }) => progress.streams.closeFor({ userId }));
+  auth.accounts.onSignOut(({ sessionId }) => progress.streams.closeFor({ sid: sessionId }));
   const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress });
   const faqPort = deps.overrides?.faq ?? faq.port;
   const sessions = sessionsFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, faq: faqPort, streams: deps.overrides?.streams });
@@ -72,7 +75,7 @@ export function createApp(deps: AppDeps) {
     catalog,
     progress: progress.progress,
     jar,
-    decorators: [...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
+    decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
     saveProfile: auth.accounts.saveProfile,
   });
   // The busiest pages (steps) come first: every router a request passes costs it route matching.
@@ -91,14 +94,15 @@ export function createApp(deps: AppDeps) {
   // no client can use; static files keep theirs.
   app.set('etag', false);
 
-  app.use(securityHeaders(config.secureCookies));
+  app.use(securityHeaders(config.secureCookies, config.oidc ? [new URL(config.oidc.issuer).origin] : []));
   app.use('/static', express.static(join(root, 'public'), { dotfiles: 'ignore', index: false, maxAge: '1h' }));
   app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
 
   app.use(
     forUnsafeMethods(
-      bodyParsers(features.flatMap((f) => f.pasteRoutes ?? [])),
+      jsonAndFormParsers(features.flatMap((f) => f.pasteRoutes ?? [])),
+      ...features.flatMap((f) => f.bodyParsers ?? []),
       requireParsedBody,
       sameOriginGuard(config.baseUrl),
     ),

@@ -26,7 +26,30 @@ const EnvSchema = z.object({
   SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   SSE_MAX_STREAMS: z.coerce.number().int().min(1).default(5000),
   SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(3),
-});
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
+  OIDC_LABEL: z.string().min(1).max(40).optional(),
+  PASSWORD_LOGIN: z.enum(['on', 'off']).default('on'),
+})
+  .superRefine((e, ctx) => {
+    const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET, e.OIDC_LABEL];
+    if (oidc.some((v) => v !== undefined) && oidc.some((v) => v === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'set all of OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_LABEL, or none' });
+    }
+    if (e.OIDC_ISSUER && !isSecureOrLoopback(e.OIDC_ISSUER)) {
+      ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'must be an https:// address (http:// only on this machine: 127.0.0.1, ::1 or localhost)' });
+    }
+    if (e.PASSWORD_LOGIN === 'off' && !e.OIDC_ISSUER) {
+      ctx.addIssue({ code: 'custom', path: ['PASSWORD_LOGIN'], message: 'off needs OpenID Connect sign-in (OIDC_ISSUER and the rest), or nobody could sign in' });
+    }
+  });
+
+/** Tokens and codes travel to the issuer: only over TLS, or to a provider on this machine (tests, local runs). */
+function isSecureOrLoopback(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname));
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -42,6 +65,10 @@ export interface Config {
   rateLimits: { login: number; signup: number; submit: number; join: number; api: number; windowMs: number };
   backup: { intervalHours: number; keep: number };
   sse: { heartbeatMs: number; maxStreams: number; perUser: number };
+  /** Sign-in with OpenID Connect, when configured. */
+  oidc?: { issuer: string; clientId: string; clientSecret: string; label: string };
+  /** Whether usernames and passwords sign in (PASSWORD_LOGIN=off leaves only OpenID Connect). */
+  passwordLogin: boolean;
 }
 
 /**
@@ -85,6 +112,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     backup: { intervalHours: e.BACKUP_INTERVAL_HOURS, keep: e.BACKUP_KEEP },
     sse: { heartbeatMs: e.SSE_HEARTBEAT_SECONDS * 1000, maxStreams: e.SSE_MAX_STREAMS, perUser: e.SSE_STREAMS_PER_USER },
+    ...(e.OIDC_ISSUER
+      ? { oidc: Object.freeze({ issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, label: e.OIDC_LABEL! }) }
+      : {}),
+    passwordLogin: e.PASSWORD_LOGIN === 'on',
   });
 }
 

@@ -40,8 +40,14 @@ export async function start(config: Config = loadConfig(), log: (m: string) => v
   phase('content');
   for (const p of content.problems) log(`content: ${p.file}:${p.line}: ${p.message} (skipped)`);
   const { app, ports, start: startFeatures, close } = createApp({ config, store, content: { current: content }, log });
-  await startFeatures();
-  phase('features');
+  try {
+    await startFeatures();
+    phase('features');
+  } catch (err) {
+    await close();
+    await store.close();
+    throw err;
+  }
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

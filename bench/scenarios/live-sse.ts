@@ -6,6 +6,8 @@ import { percentile } from '../load.ts';
 const PARTICIPANTS = 500;
 const ACTORS = 200;
 const TIMEOUT_MS = 10_000;
+/** A step of the bench workshop (aio-simplex-virtual) with a checkpoint whose hints know kubectl's refusal. */
+const CHECKPOINT_STEP = 'verify';
 
 interface Stream {
   status: number;
@@ -95,14 +97,15 @@ export const liveSse: Scenario = async (ctx) => {
     api<{ participant: { userId: string; stepsDone: string[] } }>(ctx, tk, 'POST', '/sessions/join', { code: session.code }));
 
   // The host's stream: each participant event settles the pending action of that participant.
-  const pending = new Map<string, { step: string; done: boolean; resolve: () => void }>();
+  type Seen = { userId: string; stepsDone: string[]; checkpoint?: { step: string; passed: boolean; at: string } | null };
+  const pending = new Map<string, { settles: (p: Seen) => boolean; resolve: () => void }>();
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const base = `${ctx.url}/api/sessions/${session.id}`;
   const host = await openStream(`${base}/events`, ctx.adminToken, agent, (type, data) => {
     if (type !== 'participant') return;
-    const p = JSON.parse(data) as { userId: string; stepsDone: string[] };
+    const p = JSON.parse(data) as Seen;
     const want = pending.get(p.userId);
-    if (want && p.stepsDone.includes(want.step) === want.done) {
+    if (want?.settles(p)) {
       pending.delete(p.userId);
       want.resolve();
     }
@@ -129,7 +132,7 @@ export const liveSse: Scenario = async (ctx) => {
     const started = performance.now();
     const seen = new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no host event for participant ${i} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-      pending.set(s.userId, { step, done, resolve: () => { clearTimeout(timer); resolve(performance.now() - started); } });
+      pending.set(s.userId, { settles: (p) => p.stepsDone.includes(step) === done, resolve: () => { clearTimeout(timer); resolve(performance.now() - started); } });
     });
     const write = fetch(`${ctx.url}/api/me/progress/${ctx.workshop.slug}/${step}`, {
       method: 'PUT',
@@ -153,6 +156,31 @@ export const liveSse: Scenario = async (ctx) => {
   const burst = await Promise.all(Array.from({ length: ACTORS }, (_, i) => act(i, 1)));
   report('action -> host event, 200 actions at once', burst);
   report('action -> host event, all', [...spread, ...burst]);
+
+  // Terminal checkpoints: the same 200 pipe a command's output (text/plain); the host sees each
+  // verdict with its hint, as for a checkpoint on the step page. Spread as a room does, then at once.
+  const check = (i: number) => {
+    const started = performance.now();
+    const since = new Date(Date.now() - 1).toISOString();
+    const seen = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no host event for participant ${i}'s checkpoint within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      pending.set(state[i]!.userId, {
+        settles: (p) => p.checkpoint?.step === CHECKPOINT_STEP && p.checkpoint.at >= since,
+        resolve: () => { clearTimeout(timer); resolve(performance.now() - started); },
+      });
+    });
+    const write = fetch(`${ctx.url}/api/me/progress/${ctx.workshop.slug}/${CHECKPOINT_STEP}/checkpoint`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'text/plain', accept: 'text/plain' },
+      body: 'The connection to the server localhost:8080 was refused - did you specify the right host or port?\n',
+    }).then(async (r) => {
+      if (!r.ok || !(await r.text()).startsWith('NOT YET')) throw new Error(`terminal checkpoint answered ${r.status}`);
+    });
+    return Promise.all([seen, write]).then(([ms]) => ms);
+  };
+  const checkSpread = await Promise.all(Array.from({ length: ACTORS }, (_, i) => new Promise<number>((r, j) => setTimeout(() => check(i).then(r, j), i * 10))));
+  report('terminal checkpoint -> host event (verdict and hint), 200 over 2 s', checkSpread);
+  report('terminal checkpoint -> host event (verdict and hint), 200 at once', await Promise.all(Array.from({ length: ACTORS }, (_, i) => check(i))));
   report('for comparison, action -> PUT answered (the write alone), all', answered, '');
   await new Promise((r) => setTimeout(r, 1200)); // let the throttled room summary reach everyone
   clearInterval(sampler);

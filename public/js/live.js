@@ -51,6 +51,15 @@
     });
   }
 
+  /** The latest checkpoint, from the step page or a terminal (as views/sessions/checkpoint-note.ejs). */
+  function checkpointNote(c) {
+    const box = el('div', undefined, 'checkpoint-note');
+    box.dataset.checkpointStep = c.step;
+    box.append(el('span', `checkpoint ${c.passed ? 'passed' : 'not yet'}`, `badge ${c.passed ? 'passed' : 'stuck'}`), ' ', el('span', stepTitle(c.step), 'muted'));
+    if (!c.passed) box.append(el('p', c.hint || 'The output matched no known problem.', 'checkpoint-hint'));
+    return box;
+  }
+
   function renderParticipants() {
     const list = [...people.values()].sort((a, b) => a.username.localeCompare(b.username));
     const rows = list.map((p) => {
@@ -66,7 +75,9 @@
       }
       const onStep = el('td');
       onStep.append(time);
-      tr.append(el('td', p.username), el('td', stepTitle(p.currentStep)), el('td', `${p.stepsDone.length} / ${steps.length}`), onStep, stuck);
+      const current = el('td', stepTitle(p.currentStep));
+      if (p.checkpoint) current.append(checkpointNote(p.checkpoint));
+      tr.append(el('td', p.username), current, el('td', `${p.stepsDone.length} / ${steps.length}`), onStep, stuck);
       return tr;
     });
     $('[data-participants]').replaceChildren(...rows);

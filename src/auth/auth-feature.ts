@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppContext, Feature } from '../lib/feature.ts';
 import type { Store } from '../lib/store/store.ts';
 import { limiter, bodyUsername } from '../lib/rate-limits.ts';
@@ -10,6 +10,12 @@ import { createWebSessions } from './web-sessions.ts';
 import { createSessionsRepository } from './sessions-repository.ts';
 import { createPasswordResetsRepository } from './password-resets-repository.ts';
 import { createAuthService } from './auth-service.ts';
+import { createIdentitiesRepository } from './identities-repository.ts';
+import { createIdentityService } from './identity-service.ts';
+import { createOidcClient } from './oidc-client.ts';
+import { createOidcCookies } from './oidc-cookies.ts';
+import { CALLBACK_PATH, oidcRoutes } from './oidc-routes.ts';
+import { passwordApiOff, passwordPagesOff } from './password-login.ts';
 import { createPassport } from './passport.ts';
 import { bearerAuth, cookieAuth, visitorOf } from './request-auth.ts';
 import { authRoutes } from './auth-routes.ts';
@@ -52,11 +58,22 @@ export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort;
     message: deps.limits.loginMessage,
   });
 
-  async function signIn(req: Request, res: Response, userId: string): Promise<void> {
+  // OpenID Connect, when configured; identities are records of their own either way (an account keeps
+  // them if the provider is switched off for a while).
+  const identityRepo = createIdentitiesRepository(store);
+  const oidcSettings = config.oidc;
+  const identities = oidcSettings && createIdentityService({ users, identities: identityRepo, issuer: oidcSettings.issuer, passwordLogin: config.passwordLogin });
+  const oidc = oidcSettings && createOidcClient(oidcSettings, new URL(CALLBACK_PATH, config.baseUrl).href, deps.log);
+  const forgetUser = async (userId: string) => {
+    await identityRepo.removeAllOf(userId);
+    await deps.forgetUser(userId);
+  };
+
+  async function signIn(req: Request, res: Response, userId: string, options: { allowOnRead?: boolean } = {}): Promise<void> {
     const user = users.byId(userId);
     if (!user) throw new Error(`signIn: no user ${userId}`);
     const visitor = visitorOf(jar, req);
-    await sessions.start(req, res, user);
+    await sessions.start(req, res, user, options);
     if (visitor) {
       jar.clear(res, 'visitor');
       await deps.onSignIn({ userId: user.id, visitorLearnerId: `anon-${visitor}` });
@@ -98,10 +115,31 @@ export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort;
     createResetLink: (adminId, userId) => auth.createResetLink(adminId, userId),
   };
 
+  const pages = Router();
+  if (!config.passwordLogin) pages.use(passwordPagesOff(oidc?.label));
+  pages.use(authRoutes({
+    auth, tokens, passport, limits: deps.limits, loginByAccount, signIn, signOut, forgetUser,
+    oidc: oidc && identities ? { label: oidc.label, identities: (userId) => identities.list(userId) } : undefined,
+    passwordLogin: config.passwordLogin,
+  }));
+  if (oidc && identities) pages.use(oidcRoutes({ oidc, cookies: createOidcCookies(jar), identities, limits: deps.limits, baseUrl: config.baseUrl, signIn }));
+  const api = Router();
+  if (!config.passwordLogin) api.use(passwordApiOff(oidc?.label));
+  api.use(authApi({ auth, tokens, limits: deps.limits, loginByAccount, csrfToken: (req, res) => deps.csrf.tokenFor(req, res)() }));
+
   return {
     before: [bearerAuth(tokens, users), cookieAuth(jar, sessions, users)],
-    pages: authRoutes({ auth, tokens, passport, limits: deps.limits, loginByAccount, signIn, signOut, forgetUser: deps.forgetUser }),
-    api: authApi({ auth, tokens, limits: deps.limits, loginByAccount, csrfToken: (req, res) => deps.csrf.tokenFor(req, res)() }),
+    pages,
+    api,
+    // Turning passwords off must not lock every admin out: one of them must sign in with the provider already.
+    start: async () => {
+      if (!config.passwordLogin && !identities?.adminCanSignIn()) {
+        throw new Error(
+          'Invalid configuration: PASSWORD_LOGIN=off, but no admin has an identity at OIDC_ISSUER linked to their account, so nobody could manage this site. ' +
+            'Start with password sign-in on, sign in as an admin, link your identity on the account page, then turn passwords off.',
+        );
+      }
+    },
     accounts,
     admin,
     users,

@@ -5,7 +5,7 @@ import { fieldErrors, safeLocalPath } from '../lib/validate.ts';
 import { flash } from '../lib/web/flash.ts';
 import { currentUser, requireUser, type SessionUser } from '../lib/web/roles.ts';
 import type { RateLimits } from '../lib/rate-limits.ts';
-import { DeleteAccountForm, LoginForm, PasswordChangeForm, PasswordResetForm, SignupForm, TokenForm } from './auth-schemas.ts';
+import { DeleteAccountForm, DeletePasswordlessForm, LoginForm, PasswordChangeForm, PasswordResetForm, SignupForm, TokenForm } from './auth-schemas.ts';
 import type { AuthService } from './auth-service.ts';
 import type { TokensRepository } from './tokens-repository.ts';
 
@@ -21,6 +21,10 @@ export interface AuthRouteDeps {
   signOut: (req: Request, res: Response) => Promise<void>;
   /** What else goes with an account (progress, live-session rosters); see deleteAccount. */
   forgetUser: (userId: string) => Promise<void>;
+  /** Sign-in with OpenID Connect, when configured: the button's label and the user's linked identities. */
+  oidc?: { label: string; identities: (userId: string) => readonly { key: string; display: string; linkedAt: string; lastUsedAt?: string }[] };
+  /** PASSWORD_LOGIN: off leaves the sign-in page with the provider's button only. */
+  passwordLogin: boolean;
 }
 
 /** Sign-up, sign-in and out, and the account page (tokens, password, sign out everywhere, deletion). */
@@ -28,25 +32,33 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   const { auth, tokens, passport, limits } = deps;
   const r = Router();
 
-  const accountPage = (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) =>
-    res.status(status).render('auth/account', { title: 'Your account', tokens: tokens.forUser(currentUser(req)!.id), newToken: undefined, errors: {}, ...extra });
+  const oidcLabel = deps.oidc?.label;
+  const accountPage = (req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}) => {
+    const id = currentUser(req)!.id;
+    res.status(status).render('auth/account', {
+      title: 'Your account', tokens: tokens.forUser(id), newToken: undefined, newTokenScope: undefined, errors: {},
+      oidcLabel, identities: deps.oidc?.identities(id), passwordLogin: deps.passwordLogin, hasPassword: auth.hasPassword(id), ...extra,
+    });
+  };
+  const loginPage = (res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) =>
+    res.status(status).render(deps.passwordLogin ? 'auth/login' : 'auth/login-provider', { title: 'Sign in', values, errors, oidcLabel });
 
   r.get('/signup', (req, res) => {
-    res.render('auth/signup', { title: 'Create an account', values: { next: safeLocalPath(req.query.next, '') }, errors: {} });
+    res.render('auth/signup', { title: 'Create an account', values: { next: safeLocalPath(req.query.next, '') }, errors: {}, oidcLabel });
   });
 
   r.post('/signup', limits.signup, async (req, res) => {
     const parsed = SignupForm.safeParse(req.body);
     const values = { username: String(req.body?.username ?? '').slice(0, 64), next: safeLocalPath(req.body?.next, '') };
     if (!parsed.success) {
-      return res.status(422).render('auth/signup', { title: 'Create an account', values, errors: fieldErrors(parsed.error) });
+      return res.status(422).render('auth/signup', { title: 'Create an account', values, errors: fieldErrors(parsed.error), oidcLabel });
     }
     try {
       const user = await auth.signup(parsed.data.username, parsed.data.password);
       await deps.signIn(req, res, user.id);
     } catch (err) {
       if (err instanceof AppError && err.status === 409) {
-        return res.status(409).render('auth/signup', { title: 'Create an account', values, errors: { username: err.message } });
+        return res.status(409).render('auth/signup', { title: 'Create an account', values, errors: { username: err.message }, oidcLabel });
       }
       throw err;
     }
@@ -56,19 +68,19 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   r.get('/login', (req, res) => {
     if (currentUser(req)) return res.redirect('/dashboard');
-    res.render('auth/login', { title: 'Sign in', values: { next: safeLocalPath(req.query.next, '') }, errors: {} });
+    loginPage(res, 200, { next: safeLocalPath(req.query.next, '') }, {});
   });
 
   r.post('/login', limits.loginByIp, deps.loginByAccount, (req: Request, res: Response, next: NextFunction) => {
     const parsed = LoginForm.safeParse(req.body);
     const values = { username: String(req.body?.username ?? '').slice(0, 64), next: safeLocalPath(req.body?.next, '') };
     if (!parsed.success) {
-      return res.status(422).render('auth/login', { title: 'Sign in', values, errors: fieldErrors(parsed.error) });
+      return loginPage(res, 422, values, fieldErrors(parsed.error));
     }
     passport.authenticate('local', { session: false }, (err: unknown, user: SessionUser | false) => {
       if (err) return next(err);
       if (!user) {
-        return res.status(401).render('auth/login', { title: 'Sign in', values, errors: { form: 'That username and password do not match an account.' } });
+        return loginPage(res, 401, values, { form: 'That username and password do not match an account.' });
       }
       deps.signIn(req, res, user.id)
         .then(() => res.redirect(safeLocalPath(parsed.data.next, '/dashboard')))
@@ -88,7 +100,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     const parsed = TokenForm.safeParse(req.body);
     if (!parsed.success) return accountPage(req, res, 422, { errors: fieldErrors(parsed.error) });
     const { token } = await tokens.create(user.id, parsed.data.name, [parsed.data.scope]);
-    accountPage(req, res, 200, { newToken: token });
+    accountPage(req, res, 200, { newToken: token, newTokenScope: parsed.data.scope });
   });
 
   r.post('/account/tokens/:id/revoke', requireUser, async (req, res) => {
@@ -118,17 +130,19 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     res.redirect(303, '/login');
   });
 
-  r.get('/account/delete', requireUser, (_req, res) => {
-    res.render('auth/delete', { title: 'Delete your account', errors: {} });
-  });
+  const deletePage = (req: Request, res: Response, status: number, errors: Record<string, string>) =>
+    res.status(status).render('auth/delete', { title: 'Delete your account', errors, hasPassword: auth.hasPassword(currentUser(req)!.id) });
+
+  r.get('/account/delete', requireUser, (req, res) => deletePage(req, res, 200, {}));
 
   r.post('/account/delete', requireUser, limits.loginByIp, async (req, res) => {
-    const parsed = DeleteAccountForm.safeParse(req.body);
-    if (!parsed.success) return res.status(422).render('auth/delete', { title: 'Delete your account', errors: fieldErrors(parsed.error) });
+    const id = currentUser(req)!.id;
+    const parsed = (auth.hasPassword(id) ? DeleteAccountForm : DeletePasswordlessForm).safeParse(req.body);
+    if (!parsed.success) return deletePage(req, res, 422, fieldErrors(parsed.error));
     try {
-      await auth.deleteAccount(currentUser(req)!.id, parsed.data.password, deps.forgetUser);
+      await auth.deleteAccount(id, parsed.data.password, deps.forgetUser);
     } catch (err) {
-      if (err instanceof AppError && err.status === 422) return res.status(422).render('auth/delete', { title: 'Delete your account', errors: err.details ?? {} });
+      if (err instanceof AppError && err.status === 422) return deletePage(req, res, 422, err.details ?? {});
       throw err;
     }
     await deps.signOut(req, res);

@@ -44,6 +44,8 @@ export const DeleteAccountForm = z.strictObject({
   confirm: z.literal('delete', 'Type “delete” to confirm.'),
   ...csrf,
 });
+/** An account made by signing in with a provider has no password to confirm with. */
+export const DeletePasswordlessForm = DeleteAccountForm.extend({ password: z.string().max(256).optional() });
 
 export const ApiSignup = z.strictObject({ username: Username, password: Password });
 export const ApiTokenRequest = z.strictObject({

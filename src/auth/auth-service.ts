@@ -34,7 +34,7 @@ export function createAuthService(deps: {
 
   async function checkPassword(user: User | undefined, password: string): Promise<boolean> {
     const ok = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
-    return !!user && ok;
+    return !!user?.passwordHash && ok;
   }
 
   async function revokeAll(user: User, reason: Parameters<RevokeListener>[0]['reason'], changes: Partial<User> = {}): Promise<User> {
@@ -71,6 +71,9 @@ export function createAuthService(deps: {
       return created.user;
     },
 
+    /** Accounts made by signing in with a provider have none until one is set. */
+    hasPassword: (userId: string) => !!users.peek(userId)?.passwordHash,
+
     async verify(username: string, password: string): Promise<User | undefined> {
       const user = users.byUsername(username);
       return (await checkPassword(user, password)) ? user : undefined;
@@ -99,9 +102,9 @@ export function createAuthService(deps: {
      * Deletes the account after the password confirms it: sessions, tokens and the user record go; what
      * they wrote for others (FAQ entries, session questions) stays, credited to "a former member".
      */
-    async deleteAccount(userId: string, password: string, also: (userId: string) => Promise<void>): Promise<void> {
+    async deleteAccount(userId: string, password: string | undefined, also: (userId: string) => Promise<void>): Promise<void> {
       const user = mustExist(userId);
-      if (!(await checkPassword(user, password))) throw invalid('Some fields need attention.', { password: 'That is not your password.' });
+      if (user.passwordHash && !(await checkPassword(user, password ?? ''))) throw invalid('Some fields need attention.', { password: 'That is not your password.' });
       await tokens.revokeAll(user.id);
       await deps.endSessionsOf?.(user.id);
       await also(user.id);

@@ -17,7 +17,6 @@ const VISITOR_ID = /^[0-9a-f]{32}$/;
 const CHECKPOINT_SCOPE: [string, RegExp][] = [
   ['POST', /^\/api\/me\/progress\/[a-z0-9-]+\/[a-z0-9-]+\/checkpoint$/],
   ['GET', /^\/api\/me\/progress(?:\/[a-z0-9-]+)?$/],
-  ['GET', /^\/api\/session$/],
 ];
 const allowedFor = (scopes: readonly string[], method: string, path: string) =>
   scopes.includes('all') || (scopes.includes('checkpoints') && CHECKPOINT_SCOPE.some(([m, re]) => (m === method || (m === 'GET' && method === 'HEAD')) && re.test(path)));

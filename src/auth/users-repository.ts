@@ -8,7 +8,8 @@ export interface User {
   id: string;
   username: string;
   usernameKey: string;
-  passwordHash: string;
+  /** Absent for an account made by signing in with OpenID Connect (it has no password until one is set). */
+  passwordHash?: string;
   role: Role;
   createdAt: string;
   /** Bumped to end every session of the user (password change, sign out everywhere, role change by an admin). */
@@ -32,14 +33,14 @@ export function createUsersRepository(store: Store) {
       return id ? store.get<User>('users', id) : undefined;
     },
     /** Checks and inserts with no await in between, so two sign-ups cannot both take a name. */
-    insert(username: string, passwordHash: string, role: Role = 'learner'): { user: User; saved: Promise<void> } | undefined {
+    insert(username: string, passwordHash: string | undefined, role: Role = 'learner'): { user: User; saved: Promise<void> } | undefined {
       const key = usernameKey(username);
       if (store.lookup('users', 'username', key)) return undefined;
       const user: User = {
         id: randomUUID(),
         username,
         usernameKey: key,
-        passwordHash,
+        ...(passwordHash ? { passwordHash } : {}),
         role,
         createdAt: new Date().toISOString(),
         sessionVersion: 1,

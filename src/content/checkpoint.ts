@@ -7,6 +7,7 @@ export const CHECKPOINT_PASTE_MAX = 256 * 1024;
 
 export interface CheckpointSpec {
   prompt: string;
+  command?: string;
   expect: string[];
   hints?: { match: string; unless?: string; hint: string }[];
   success?: string;
@@ -14,6 +15,8 @@ export interface CheckpointSpec {
 
 export interface Checkpoint {
   prompt: string;
+  /** The command whose output is checked, as run on the learner's machine (for the terminal one-liner). */
+  command?: string;
   /** The prompt and hints rendered once, so `code` in them shows as code on the page. */
   promptHtml: string;
   expect: Pattern[];
@@ -35,6 +38,7 @@ export interface CheckpointResult {
 export function compileCheckpoint(spec: CheckpointSpec): Checkpoint {
   return {
     prompt: spec.prompt,
+    ...(spec.command ? { command: spec.command } : {}),
     promptHtml: renderTrustedInline(spec.prompt),
     expect: spec.expect.map(compilePattern),
     hints: (spec.hints ?? []).map((h) => ({

@@ -53,6 +53,12 @@ export const WorkshopMeta = z.strictObject({
 
 export const CheckpointMeta = z.strictObject({
   prompt: text(300),
+  /**
+   * The command whose output is checked, exactly as the learner runs it on their machine: the step
+   * page pipes it to Onramp in its terminal one-liner. One line; leave it out when the output is not a
+   * command's (a console after a reboot) or would carry secrets.
+   */
+  command: z.string().trim().min(1).max(300).regex(/^[^\n\r]+$/, 'one line').optional(),
   expect: z.array(z.string().min(1)).min(1).max(12),
   hints: z
     .array(z.strictObject({ match: z.string().min(1), unless: z.string().min(1).optional(), hint: text(600) }))

@@ -9,6 +9,7 @@ export const STORE_OPTIONS: StoreOptions = {
     users: { shards: 4, indexes: { username: (u: { usernameKey: string }) => u.usernameKey } },
     sessions: { shards: 8, groups: { user: (s: { userId?: string }) => s.userId } },
     tokens: { shards: 2, groups: { owner: (t: { userId: string }) => t.userId } },
+    identities: { shards: 2, groups: { user: (i: { userId: string }) => i.userId } },
     progress: { shards: 32 },
     checkpointAttempts: { shards: 16 },
     passwordResets: { shards: 1 },

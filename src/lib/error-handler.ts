@@ -41,6 +41,12 @@ export function errorHandler(log: (msg: string) => void, pageLocals: (req: Reque
     if (res.headersSent) return void res.end();
     res.status(appErr.status);
     if (appErr.status === 429 || appErr.status === 503) res.set('Retry-After', appErr.status === 429 ? '60' : '5');
+    // A terminal that asked for text (`curl -H "Accept: text/plain"`) gets the message as a line of text.
+    if (req.path.startsWith('/api/') && req.accepts(['application/json', 'text/plain']) === 'text/plain') {
+      const tip = appErr.status === 413 ? '\nOnly the end of an output is checked: put `| tail -c 16000` before `| curl`.' : '';
+      res.type('text/plain; charset=utf-8').send(`${appErr.status === 429 ? 'SLOW DOWN' : 'ERROR'}  ${appErr.message}${tip}\n`);
+      return;
+    }
     if (wantsJson(req)) {
       res.json({ error: { code: appErr.code, message: appErr.message, ...(appErr.details ? { details: appErr.details } : {}) } });
       return;

@@ -38,6 +38,8 @@ export interface Feature {
    * fields themselves are still limited by the route's schema.
    */
   pasteRoutes?: string[];
+  /** Parsers for bodies other than JSON and forms, each mounted for its own routes only. */
+  bodyParsers?: RequestHandler[];
   stepDecorators?: StepDecorator[];
   start?: () => Promise<void>;
   stop?: () => void | Promise<void>;

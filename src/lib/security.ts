@@ -8,14 +8,14 @@ import { AppError, badRequest, forbidden } from './errors.ts';
  * helmet works the headers out; none of them depends on the request (the CSP has no nonce), so they
  * are recorded once and each response gets them in one step rather than through a dozen middlewares.
  */
-export function securityHeaders(secure: boolean): RequestHandler {
+export function securityHeaders(secure: boolean, formTargets: readonly string[] = []): RequestHandler {
   const headers = new Map<string, string>();
   const recorder = {
     setHeader: (name: string, value: unknown) => void headers.set(name, String(value)),
     removeHeader: (name: string) => void headers.delete(name),
   };
   let failed: unknown;
-  helmetFor(secure)({} as Request, recorder as unknown as Response, (err?: unknown) => (failed = err));
+  helmetFor(secure, formTargets)({} as Request, recorder as unknown as Response, (err?: unknown) => (failed = err));
   if (failed || !headers.has('Content-Security-Policy')) throw new Error(`helmet gave no headers to record: ${String(failed)}`);
   const list = [...headers];
   return (_req, res, next) => {
@@ -25,7 +25,12 @@ export function securityHeaders(secure: boolean): RequestHandler {
   };
 }
 
-function helmetFor(secure: boolean) {
+/**
+ * `formTargets`: origins a form may lead to besides our own. Browsers apply form-action to the
+ * redirects that follow a form post too, and the "Sign in with …" button posts here and is then
+ * sent on to the identity provider.
+ */
+function helmetFor(secure: boolean, formTargets: readonly string[]) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -34,7 +39,7 @@ function helmetFor(secure: boolean) {
         'base-uri': ["'none'"],
         'connect-src': ["'self'"],
         'font-src': ["'self'"],
-        'form-action': ["'self'"],
+        'form-action': ["'self'", ...formTargets],
         'frame-ancestors': ["'none'"],
         'img-src': ["'self'", 'https:', 'data:'],
         'object-src': ["'none'"],
@@ -117,7 +122,7 @@ export function noCredentialsInQuery(req: Request, _res: Response, next: NextFun
 export const BODY_MAX = '64kb';
 export const PASTE_BODY_MAX = '640kb';
 
-export function bodyParsers(pasteRoutes: string[]): RequestHandler {
+export function jsonAndFormParsers(pasteRoutes: string[]): RequestHandler {
   const paste = Router();
   if (pasteRoutes.length > 0) {
     paste.all(pasteRoutes, express.json({ limit: PASTE_BODY_MAX, strict: true }), express.urlencoded({ extended: false, limit: PASTE_BODY_MAX, parameterLimit: 50 }));

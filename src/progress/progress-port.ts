@@ -21,6 +21,8 @@ export type ProgressEvent = {
   passed?: boolean;
   /** The hint a failed checkpoint showed. */
   hint?: string;
+  /** The number of the checkpoint attempt (its verdict's page is the step at `?attempt=N`). */
+  attempt?: number;
 };
 export type ProgressListener = (event: ProgressEvent) => void;
 

@@ -127,9 +127,15 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
       p.updatedAt = now;
       const attempt: CheckpointAttempt = { n: p.steps[stepId]!.checkpoint!.attempts, output, passed: result.passed, at: now, ...(output !== raw ? { truncated: true } : {}) };
       await repo.save(p, { step: stepId, value: attempt });
-      emit({ learnerId, workshop: slug, step: stepId, kind: 'checkpoint', passed: result.passed, hint: result.hint });
+      emit({ learnerId, workshop: slug, step: stepId, kind: 'checkpoint', passed: result.passed, hint: result.hint, attempt: attempt.n });
       if (result.passed && !prev?.done) emit({ learnerId, workshop: slug, step: stepId, kind: 'done' });
       return { ...result, attempt: attempt.n, summary: summarize(workshop, p) };
+    },
+
+    /** The number, verdict and time of the learner's latest attempt on a step, without judging it again. */
+    latestAttempt(learnerId: string, slug: string, stepId: string): { n: number; passed: boolean; at: string } | undefined {
+      const a = repo.attempt(learnerId, slug, stepId);
+      return a && { n: a.n, passed: a.passed, at: a.at };
     },
 
     /** The learner's latest attempt on a step, judged again, if it is attempt `n`. */
@@ -178,8 +184,9 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
   };
 }
 
-/** What only the app wires: moving a visitor's progress to an account, forgetting a deleted one, setDone for forms. */
+/** What only the app and this feature use: moving a visitor's progress to an account, forgetting a deleted one, setDone for forms, the latest attempt for the terminal box. */
 export interface ProgressAdmin {
+  latestAttempt(learnerId: string, slug: string, stepId: string): { n: number; passed: boolean; at: string } | undefined;
   setDone(learnerId: string, slug: string, stepId: string, done: boolean): Promise<ProgressSummary>;
   adopt(fromLearnerId: string, toLearnerId: string): Promise<void>;
   forget(learnerId: string): Promise<void>;

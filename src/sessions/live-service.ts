@@ -94,7 +94,7 @@ export function createLiveService(deps: {
       for (const s of repo.openOf(e.workshop, now)) {
         if (phaseOf(s, now) !== 'live') continue;
         const p = repo.participant(s.id, e.learnerId);
-        const next = p && applyProgress(p, workshop, e.step, e.kind, now);
+        const next = p && applyProgress(p, workshop, e, now);
         if (next) {
           emitter.emit(s.id, { participants: [next] }, [participantEvent(next)]).catch((err) => deps.log(`sessions: progress event lost: ${err.message}`));
         }

@@ -37,6 +37,7 @@ export const staffParticipant = (p: Participant) => ({
   stepsDone: p.stepsDone,
   stepTimes: p.stepTimes,
   stuck: p.stuck ?? null,
+  checkpoint: p.checkpoint ?? null,
 });
 
 /** Pinned first, then open before answered, then by votes, oldest first. */

@@ -65,6 +65,16 @@ export interface Participant {
   stuck?: Stuck;
   /** Steps on which the participant raised "I'm stuck" at least once (for the report). */
   stuckSteps: string[];
+  /** Their latest checkpoint, from the step page or a terminal: passed, or the hint it matched. */
+  checkpoint?: CheckpointSeen;
+}
+
+export interface CheckpointSeen {
+  step: string;
+  passed: boolean;
+  /** The hint of the known problem the output matched (absent when it matched none). */
+  hint?: string;
+  at: string;
 }
 
 /** One person's vote on a question (one record each, so a vote never rewrites the session). */

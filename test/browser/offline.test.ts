@@ -11,7 +11,7 @@ let rig: BrowserRig;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  rig = await startBrowserRig({ CONTENT_DIR: join(ROOT, 'workshops'), SEED_DIR: join(ROOT, 'seed') });
+  rig = await startBrowserRig(() => ({ CONTENT_DIR: join(ROOT, 'workshops'), SEED_DIR: join(ROOT, 'seed') }));
 }, 60_000);
 
 afterAll(async () => {
@@ -85,7 +85,8 @@ describe.skipIf(!hasChromium)('a workshop taken offline', () => {
     await site.goto(`${rig.base}/workshops/aio-simplex-virtual`);
     await site.click('text=Check my offline answers');
     await site.setInputFiles('#answers-file', file);
-    expect(await site.inputValue('#answers')).toContain('"onramp-offline-answers"');
+    // The page reads the chosen file into the box (FileReader is asynchronous).
+    await site.waitForFunction(() => (document.querySelector('#answers') as HTMLTextAreaElement).value.includes('"onramp-offline-answers"'), undefined, { timeout: 5000 });
     await Promise.all([site.waitForURL('**/offline-answers?checked=*'), site.click('button:has-text("Check my answers")')]);
     expect(await site.textContent('.flash')).toContain('1 of 2 checkpoints passed.');
     const results = await site.$$eval('.answers-results li', (lis) => lis.map((li) => li.textContent!.replace(/\s+/g, ' ').trim()));

@@ -16,7 +16,7 @@ let rig: BrowserRig;
 beforeAll(async () => {
   if (!hasChromium || !hasPdftotext) return;
   // The real workshops: the print view is for them.
-  rig = await startBrowserRig({ CONTENT_DIR: join(ROOT, 'workshops'), SEED_DIR: join(ROOT, 'seed') });
+  rig = await startBrowserRig(() => ({ CONTENT_DIR: join(ROOT, 'workshops'), SEED_DIR: join(ROOT, 'seed') }));
 }, 60_000);
 
 afterAll(async () => {

@@ -14,7 +14,7 @@ describe('accounts', () => {
     t = await buildApp();
     await signUp(t.app, 'hashme');
     const user = t.ports.users.byUsername('hashme')!;
-    const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=\d+\$/.exec(user.passwordHash);
+    const m = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=\d+\$/.exec(user.passwordHash ?? '');
     expect(m).not.toBeNull();
     expect(Number(m![1])).toBeGreaterThanOrEqual(19456);
     expect(Number(m![2])).toBeGreaterThanOrEqual(2);

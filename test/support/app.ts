@@ -50,7 +50,14 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
   if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
   // TEST_LOG=1 shows the app's own log (e.g. the cause of a 500) while debugging a test.
   const { app, ports, start, close } = createApp({ config, store, content: { current: content }, overrides, log: (m) => { if (process.env.TEST_LOG) console.error(m); } });
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    // A start-up refusal (e.g. a setting that cannot work) must not leave the store open and locked.
+    await close();
+    await store.close();
+    throw err;
+  }
   const closeAll = async () => {
     await close();
     await store.close();

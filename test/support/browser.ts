@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { buildApp, type TestApp } from './app.ts';
@@ -19,12 +19,17 @@ export interface BrowserRig {
   close: () => Promise<void>;
 }
 
-/** The real app listening on loopback, and headless Chromium with the machine's closed network in mind. */
-export async function startBrowserRig(env: Record<string, string> = {}): Promise<BrowserRig> {
-  const t = await buildApp(env);
-  const server: Server = t.app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
+/**
+ * The real app listening on loopback, and headless Chromium with the machine's closed network in mind.
+ * `env` gives settings that depend on the app's own address (BASE_URL, an identity provider that
+ * redirects back to it); the server listens before the app is built, so the address is known.
+ */
+export async function startBrowserRig(env: (base: string) => Record<string, string> | Promise<Record<string, string>> = () => ({})): Promise<BrowserRig> {
+  const server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const t = await buildApp(await env(base));
+  server.on('request', t.app);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

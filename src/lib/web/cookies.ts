@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import type { Request, Response } from 'express';
 
 /** The cookies Onramp sets. Over https they carry the `__Host-` prefix: no subdomain can set or read them. */
-export const COOKIE_NAMES = ['sid', 'visitor', 'flash', 'csrf', 'profile', 'device'] as const;
+export const COOKIE_NAMES = ['sid', 'visitor', 'flash', 'csrf', 'profile', 'device', 'oidc', 'oidc-new'] as const;
 export type CookieName = (typeof COOKIE_NAMES)[number];
 
 export interface CookieJar {
