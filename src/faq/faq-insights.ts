@@ -28,8 +28,10 @@ export function createInsights(deps: { repo: FaqRepository; misses: MissRecorder
       const rated = approved
         .map((e) => ({ id: e.id, title: e.title, ...(votes.get(e.id) ?? { helpful: 0, notHelpful: 0 }) }))
         .filter((e) => e.helpful + e.notHelpful > 0);
-      const mostHelpful = [...rated].sort((a, b) => b.helpful - b.notHelpful - (a.helpful - a.notHelpful)).slice(0, 10);
-      const leastHelpful = rated.filter((e) => e.notHelpful > 0).sort((a, b) => b.notHelpful - b.helpful - (a.notHelpful - a.helpful)).slice(0, 10);
+      // Each rated entry is on one side only: more "helped" than "did not" is helpful, the rest is not.
+      const net = (e: { helpful: number; notHelpful: number }) => e.helpful - e.notHelpful;
+      const mostHelpful = rated.filter((e) => net(e) > 0).sort((a, b) => net(b) - net(a) || b.helpful - a.helpful).slice(0, 10);
+      const leastHelpful = rated.filter((e) => net(e) <= 0 && e.notHelpful > 0).sort((a, b) => net(a) - net(b) || b.notHelpful - a.notHelpful).slice(0, 10);
       const linkedText = linkedFromSteps(content);
       const stepExists = (ref: string) => {
         const [w, s] = ref.split('/') as [string, string];
