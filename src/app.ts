@@ -73,6 +73,7 @@ export function createApp(deps: AppDeps) {
     progress: progress.progress,
     jar,
     decorators: [...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
+    dashboardParts: [...(faq.dashboardParts ?? [])],
     saveProfile: auth.accounts.saveProfile,
   });
   // The busiest pages (steps) come first: every router a request passes costs it route matching.

@@ -11,6 +11,7 @@ export const STORE_OPTIONS: StoreOptions = {
     tokens: { shards: 2, groups: { owner: (t: { userId: string }) => t.userId } },
     progress: { shards: 32 },
     checkpointAttempts: { shards: 16 },
+    guideReads: { shards: 4 },
     passwordResets: { shards: 1 },
     faq: { shards: 8 },
     faqVotes: { shards: 4 },

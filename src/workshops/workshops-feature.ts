@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Feature, StepDecorator } from '../lib/feature.ts';
+import type { DashboardPart, Feature, StepDecorator } from '../lib/feature.ts';
 import type { CookieJar } from '../lib/web/cookies.ts';
 import type { Profile } from '../content/profile.ts';
 import type { ProgressPort } from '../progress/progress-port.ts';
@@ -14,6 +14,8 @@ export function workshopsFeature(deps: {
   progress: ProgressPort;
   jar: CookieJar;
   decorators: readonly StepDecorator[];
+  /** What other features add to the dashboard. */
+  dashboardParts?: readonly DashboardPart[];
   saveProfile: (userId: string, p: Profile) => Promise<void>;
 }): Feature {
   return {
