@@ -23,6 +23,7 @@ import { faqFeature } from './faq/faq-feature.ts';
 import { sessionsFeature } from './sessions/sessions-feature.ts';
 import { adminFeature } from './admin/admin-feature.ts';
 import { workshopsFeature } from './workshops/workshops-feature.ts';
+import { notificationsFeature } from './notifications/notifications-feature.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
   const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
 
   const catalog = createCatalog(deps.content);
+  const notifications = notificationsFeature({ store, baseUrl: config.baseUrl, smtpUrl: config.mail.smtpUrl, mailFrom: config.mail.from, log });
   const progress = progressFeature({ store, catalog });
   const auth = authFeature({
     ...ctx,
@@ -58,9 +60,12 @@ export function createApp(deps: AppDeps) {
     jar,
     csrf,
     onSignIn: (e) => progress.progress.adopt(e.visitorLearnerId, e.userId),
-    forgetUser: (userId) => progress.progress.forget(userId),
+    forgetUser: async (userId) => {
+      await progress.progress.forget(userId);
+      await notifications.forget(userId);
+    },
   });
-  const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress });
+  const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, notifications: notifications.port });
   const faqPort = deps.overrides?.faq ?? faq.port;
   const sessions = sessionsFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, faq: faqPort, streams: deps.overrides?.streams });
   const admin = adminFeature({
@@ -77,7 +82,7 @@ export function createApp(deps: AppDeps) {
     saveProfile: auth.accounts.saveProfile,
   });
   // The busiest pages (steps) come first: every router a request passes costs it route matching.
-  const features: Feature[] = [workshops, auth, progress, faq, sessions, admin];
+  const features: Feature[] = [workshops, auth, progress, faq, sessions, admin, notifications];
 
   const app = express();
   app.set('trust proxy', config.trustProxy);

@@ -20,12 +20,15 @@ const EnvSchema = z.object({
   RATE_LIMIT_WINDOW_MINUTES: int(15),
   RATE_LIMIT_SUBMIT: int(20),
   RATE_LIMIT_JOIN: int(20),
+  RATE_LIMIT_FEEDBACK: int(30),
   RATE_LIMIT_API: int(0),
   BACKUP_INTERVAL_HOURS: int(6),
   BACKUP_KEEP: int(7),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
   SSE_MAX_STREAMS: z.coerce.number().int().min(1).default(5000),
   SSE_STREAMS_PER_USER: z.coerce.number().int().min(1).default(3),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must be an smtp:// or smtps:// address').optional(),
+  MAIL_FROM: z.string().max(200).optional(),
 });
 
 export interface Config {
@@ -39,9 +42,11 @@ export interface Config {
   sessionSecret: string[];
   secureCookies: boolean;
   trustProxy: string | boolean;
-  rateLimits: { login: number; signup: number; submit: number; join: number; api: number; windowMs: number };
+  rateLimits: { login: number; signup: number; submit: number; join: number; feedback: number; api: number; windowMs: number };
   backup: { intervalHours: number; keep: number };
   sse: { heartbeatMs: number; maxStreams: number; perUser: number };
+  /** Outgoing mail (notifications); without an SMTP server, none is sent. */
+  mail: { smtpUrl?: string; from: string };
 }
 
 /**
@@ -80,11 +85,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       signup: e.RATE_LIMIT_SIGNUP,
       submit: e.RATE_LIMIT_SUBMIT,
       join: e.RATE_LIMIT_JOIN,
+      feedback: e.RATE_LIMIT_FEEDBACK,
       api: e.RATE_LIMIT_API,
       windowMs: e.RATE_LIMIT_WINDOW_MINUTES * 60_000,
     },
     backup: { intervalHours: e.BACKUP_INTERVAL_HOURS, keep: e.BACKUP_KEEP },
     sse: { heartbeatMs: e.SSE_HEARTBEAT_SECONDS * 1000, maxStreams: e.SSE_MAX_STREAMS, perUser: e.SSE_STREAMS_PER_USER },
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? `Onramp <onramp@${new URL(baseUrl).hostname}>` },
   });
 }
 

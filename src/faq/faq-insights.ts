@@ -3,6 +3,17 @@ import type { MissRecorder } from '../search/search-misses.ts';
 import type { FaqRepository } from './faq-repository.ts';
 import type { Funnel } from '../progress/progress-port.ts';
 
+/** What readers said about a workshop step. */
+export interface StepRating {
+  ref: string;
+  workshop: string;
+  title: string;
+  url: string;
+  helpful: number;
+  notHelpful: number;
+  reasons: { at: string; missing: string }[];
+}
+
 const linkCache = new WeakMap<Content, Set<string>>();
 
 /** FAQ ids that some step links to in its text (computed once per loaded content). */
@@ -19,7 +30,7 @@ function linkedFromSteps(content: Content): Set<string> {
 }
 
 /** What maintainers look at to decide what to write next. */
-export function createInsights(deps: { repo: FaqRepository; misses: MissRecorder; funnels: () => Promise<Funnel[]>; content: { current: Content } }) {
+export function createInsights(deps: { repo: FaqRepository; misses: MissRecorder; funnels: () => Promise<Funnel[]>; content: { current: Content }; stepFeedback: () => StepRating[] }) {
   return {
     async compute() {
       const content = deps.content.current;
@@ -44,6 +55,7 @@ export function createInsights(deps: { repo: FaqRepository; misses: MissRecorder
         mostHelpful,
         leastHelpful,
         unlinked,
+        steps: deps.stepFeedback().sort((a, b) => b.notHelpful - b.helpful - (a.notHelpful - a.helpful)),
         funnels: await deps.funnels(),
       };
     },

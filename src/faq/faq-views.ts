@@ -120,6 +120,7 @@ export function publicEntry(e: FaqEntry, people: People, votes: { helpful: numbe
     fixHtml: e.fixHtml,
     authors: people.names(e.authors),
     votes,
+    checked: e.checked ?? null,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
   };
