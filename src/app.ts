@@ -80,6 +80,7 @@ export function createApp(deps: AppDeps) {
     decorators: [...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
     dashboardParts: [...(faq.dashboardParts ?? [])],
     saveProfile: auth.accounts.saveProfile,
+    baseUrl: config.baseUrl,
   });
   // The busiest pages (steps) come first: every router a request passes costs it route matching.
   const features: Feature[] = [workshops, auth, progress, faq, sessions, admin, notifications];

@@ -24,19 +24,21 @@ export function sessionsPages(ctx: SessionsContext): Router {
   const workshopTitle = (slug: string) => sessions.workshops().get(slug)?.title ?? slug;
 
   /** Small forms answer with a message on the page they came from (they work without JavaScript). */
-  function back(req: Request, res: Response, s: LiveSession, message?: string) {
+  /** `toHelp`: the form was the step's "I'm stuck" panel, which comes back open with what it found. */
+  function back(req: Request, res: Response, s: LiveSession, message?: string, toHelp = false) {
     if (message) flash(res, message);
     const step = typeof req.body?.step === 'string' && isSlug(req.body.step) ? req.body.step : undefined;
-    res.redirect(303, step ? `/workshops/${s.workshop}/steps/${step}#live-session` : `/sessions/${s.id}#questions`);
+    const stepUrl = `/workshops/${s.workshop}/steps/${step}`;
+    res.redirect(303, !step ? `/sessions/${s.id}#questions` : toHelp ? `${stepUrl}?help=open#stuck` : `${stepUrl}#live-session`);
   }
 
-  async function orMessage(req: Request, res: Response, s: LiveSession, action: () => Promise<unknown>, done?: string) {
+  async function orMessage(req: Request, res: Response, s: LiveSession, action: () => Promise<unknown>, done?: string, toHelp = false) {
     try {
       await action();
-      back(req, res, s, done);
+      back(req, res, s, done, toHelp);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
-      back(req, res, s, Object.values(err.details ?? {})[0] ?? err.message);
+      back(req, res, s, Object.values(err.details ?? {})[0] ?? err.message, toHelp);
     }
   }
 
@@ -132,13 +134,13 @@ export function sessionsPages(ctx: SessionsContext): Router {
   r.post('/sessions/:id/stuck', requireUser, ctx.limits.submit, async (req, res) => {
     const s = sessions.get(req.params.id);
     const parsed = StuckBody.safeParse(req.body);
-    if (!parsed.success) return back(req, res, s, Object.values(fieldErrors(parsed.error))[0]);
-    await orMessage(req, res, s, () => live.stuck(s, currentUser(req)!, parsed.data.note ?? '', parsed.data.step), 'Your hosts can see that you are stuck; help is on the way.');
+    if (!parsed.success) return back(req, res, s, Object.values(fieldErrors(parsed.error))[0], true);
+    await orMessage(req, res, s, () => live.stuck(s, currentUser(req)!, parsed.data.note ?? '', parsed.data.step), 'Your hosts can see that you are stuck; help is on the way.', true);
   });
 
   r.post('/sessions/:id/unstuck', requireUser, async (req, res) => {
     const s = sessions.get(req.params.id);
-    await orMessage(req, res, s, () => live.unstuck(s, currentUser(req)!));
+    await orMessage(req, res, s, () => live.unstuck(s, currentUser(req)!), undefined, true);
   });
 
   r.post('/sessions/:id/questions', requireUser, ctx.limits.submit, async (req, res) => {

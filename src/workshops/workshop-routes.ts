@@ -82,7 +82,7 @@ export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort;
     const { workshop, step } = catalog.step(req.params.slug, req.params.step);
     const id = learnerId(req);
     if (id) await progress.visit(id, workshop.slug, step.id);
-    renderStep(req, res, deps, workshop, step);
+    renderStep(req, res, { ...deps, guides: () => content().guides }, workshop, step);
   });
 
   r.get('/guides', (_req, res) => {

@@ -7,8 +7,9 @@ import type { Catalog } from './catalog.ts';
 import { workshopRoutes } from './workshop-routes.ts';
 import { workshopsApi } from './workshops-api.ts';
 import { profileRoutes } from './profile-routes.ts';
+import { askRoutes } from './ask-routes.ts';
 
-/** Home, catalog, workshops and their steps, guides, paths, the dashboard and the deployment profile. */
+/** Home, catalog, workshops and their steps, guides, paths, the dashboard, the deployment profile and "Ask the community". */
 export function workshopsFeature(deps: {
   catalog: Catalog;
   progress: ProgressPort;
@@ -17,9 +18,10 @@ export function workshopsFeature(deps: {
   /** What other features add to the dashboard. */
   dashboardParts?: readonly DashboardPart[];
   saveProfile: (userId: string, p: Profile) => Promise<void>;
+  baseUrl: string;
 }): Feature {
   return {
-    pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)),
+    pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)).use(askRoutes(deps)),
     api: workshopsApi(deps.catalog),
   };
 }
