@@ -5,6 +5,7 @@
   if (!root || !window.EventSource || !window.fetch) return;
   const id = root.dataset.session;
   const csrf = root.dataset.csrf;
+  const me = root.dataset.me;
   const api = `/api/sessions/${encodeURIComponent(id)}`;
   const people = new Map();
   const questions = new Map();
@@ -94,11 +95,29 @@
     box.replaceChildren(...groups.map(({ s, who }) => {
       const div = el('div', undefined, 'stuck-group');
       const ul = el('ul', undefined, 'plain');
-      for (const p of who) {
-        const li = el('li');
-        li.append(el('span', p.username, 'badge stuck'));
+      // Longest stuck first; each card says for how long, and who is on it.
+      for (const p of who.sort((a, b) => a.stuck.at.localeCompare(b.stuck.at))) {
+        const li = el('li', undefined, 'stuck-card');
+        li.dataset.stuckUser = p.userId;
+        const since = el('time', minutesSince(p.stuck.at));
+        since.dataset.sinceTime = p.stuck.at;
+        since.dateTime = p.stuck.at;
+        const how = el('span', 'stuck for ', 'muted');
+        how.append(since);
+        li.append(el('span', p.username, 'badge stuck'), ' ', how);
         if (p.stuck.note) li.append(el('pre', p.stuck.note, 'stuck-note'));
         if (p.stuck.matches.length) li.append(el('span', 'Matching FAQ: ', 'muted'), ...faqLinks(p.stuck.matches));
+        const claimed = p.stuck.claimedBy;
+        if (claimed) {
+          const c = el('p', undefined, 'claimed');
+          c.append(el('strong', claimed.name), ' is on it.');
+          li.append(c);
+        }
+        if (session && session.status !== 'ended' && (!claimed || claimed.userId !== me)) {
+          const f = form(`/sessions/${id}/host/stuck/${encodeURIComponent(p.userId)}/claim`, {}, "I'm on it", { inline: true });
+          f.querySelector('button').setAttribute('aria-label', `I'm on it: help ${p.username}`);
+          li.append(f);
+        }
         ul.append(li);
       }
       div.append(el('h3', s.title, 'h3'), ul);
@@ -184,7 +203,12 @@
       if (session) session.status = s.status;
       const badge = $('[data-status]');
       if (badge) badge.textContent = s.status;
-      if (s.status === 'ended') { es.close(); status('The session has ended. The report is ready.'); }
+      if (s.status === 'ended') {
+        es.close();
+        status('The session has ended. The report is ready.');
+        // Nothing is left to do in an ended room: its controls go, so none of them is clicked in vain.
+        root.querySelector('.host-controls')?.remove();
+      }
       render();
     });
     // Too much was missed to replay: start again from a fresh state.

@@ -7,7 +7,7 @@ import type { SessionsContext } from './sessions-context.ts';
 import { normalizeCode } from './join-code.ts';
 import { JoinBody, QuestionBody, SessionForm, StuckBody, VoteForm } from './sessions-schemas.ts';
 import { sessionCalendar } from './session-calendar.ts';
-import { zonedToUtc } from './session-time.ts';
+import { phaseOf, zonedToUtc } from './session-time.ts';
 import { sessionView, sortQuestions, questionView } from './session-views.ts';
 import type { LiveSession } from './sessions-types.ts';
 
@@ -79,7 +79,9 @@ export function sessionsPages(ctx: SessionsContext): Router {
     const s = sessions.get(req.params.id);
     res.type('text/calendar; charset=utf-8');
     res.attachment(`onramp-session-${s.startsAt.slice(0, 10)}.ics`);
-    res.send(sessionCalendar(s, workshopTitle(s.workshop), config.baseUrl, sessions.names(s.hosts)));
+    // Those in the session (the hosts who send it out, participants) get the join code and the call link in it.
+    const inside = sessions.access(s, currentUser(req)) !== 'none';
+    res.send(sessionCalendar(s, workshopTitle(s.workshop), config.baseUrl, sessions.names(s.hosts), inside));
   });
 
   r.get('/sessions/:id', (req, res) => {
@@ -121,11 +123,18 @@ export function sessionsPages(ctx: SessionsContext): Router {
     if (!currentUser(req)) return res.redirect(303, `/login?next=${encodeURIComponent(`/join/${code}`)}`);
     const s = sessions.byCode(code);
     if (!s) return renderJoin(res, code, 'No session has that code. Check it with your host.', 404);
+    let participant;
     try {
-      await live.join(s, currentUser(req)!);
+      ({ participant } = await live.join(s, currentUser(req)!));
     } catch (err) {
       if (err instanceof AppError && err.status === 409) return renderJoin(res, code, err.message, 409);
       throw err;
+    }
+    // A session under way: straight to the step the room is on (or where this participant is).
+    if (phaseOf(s) === 'live') {
+      const step = s.roomStep ?? participant.currentStep;
+      flash(res, `You joined “${s.title}”.${s.roomStep ? ' This is the step the room is on.' : ''}`);
+      return res.redirect(303, `/workshops/${s.workshop}/steps/${step}#live-session`);
     }
     flash(res, `You joined “${s.title}”.`);
     res.redirect(303, `/sessions/${s.id}`);

@@ -90,7 +90,8 @@ describe('session pages', () => {
     expect(confirm.text).toContain('Evening install');
     const joined = await alice.post('/join').type('form').send({ _csrf: csrfFrom(confirm.text), code: s.code });
     expect(joined.status).toBe(303);
-    expect(joined.headers.location).toBe(`/sessions/${s.id}`);
+    // The session is under way: the participant lands on the step (the room has none set: theirs).
+    expect(joined.headers.location).toBe('/workshops/demo-install/steps/prepare#live-session');
 
     const step = await alice.get('/workshops/demo-install/steps/prepare').expect(200);
     expect(step.text).toContain('id="live-session"');
@@ -161,7 +162,7 @@ describe('session pages', () => {
     const refused = await post(alice, `/sessions/${s.id}`, `${dash}/end`, {});
     expect(refused.status).toBe(403);
 
-    const ended = await post(h, dash, `${dash}/end`, {});
+    const ended = await post(h, dash, `${dash}/end`, { confirm: 'yes' });
     expect(ended.headers.location).toBe(`/sessions/${s.id}/report`);
     const report = await h.get(`/sessions/${s.id}/report`).expect(200);
     expect(report.text).toContain('alice');
