@@ -100,7 +100,6 @@ export function createApp(deps: AppDeps) {
 
   app.use(securityHeaders(config.secureCookies));
   app.use('/static', express.static(join(root, 'public'), { dotfiles: 'ignore', index: false, maxAge: '1h' }));
-  app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
 
   app.use(
