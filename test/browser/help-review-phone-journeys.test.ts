@@ -2,8 +2,10 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { apiUser, setRole, type TestApp } from '../support/app.ts';
 import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
+import { PHONE } from '../support/axe.ts';
 
-warnIfNoChromium('contributor and reviewer');
+// Three loops on one server and one browser: the stuck newcomer, the contributor and the reviewer, the phone.
+warnIfNoChromium('troubleshooting, review and phone');
 
 let rig: BrowserRig;
 let t: TestApp;
@@ -35,6 +37,53 @@ beforeAll(async () => {
 afterAll(async () => {
   await rig?.close();
 }, 30_000);
+
+describe.skipIf(!hasChromium)('a stuck newcomer finds help where they are, in a real browser', () => {
+  it('"I\'m stuck" stays at the top while reading, opens in place, leads to "Ask the community"; an entry asks "Did this help?" and flags its release', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 700 } });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(e.message));
+
+    await page.goto(`${base}/workshops/demo-install/steps/unlock`);
+    // Read down to the bottom of the step: "I'm stuck" is still at the top of the screen.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const box = (await page.locator('#stuck-title').boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y).toBeLessThan(80);
+    await page.click('#stuck-title');
+    // It opens where it is: the step's entries, the paste search and the community, on screen.
+    expect(await page.isVisible('.help-panel-body a[href="/faq/host-stays-locked"]')).toBe(true);
+    expect(await page.isVisible('#stuck-q')).toBe(true);
+    const panel = (await page.locator('.help-panel-body').boundingBox())!;
+    expect(panel.y).toBeLessThan(200);
+    expect(await page.textContent('.help-panel-body .ask-community')).toContain('Getting help');
+
+    // A failed checkpoint leads to the community with the output already in the question.
+    await page.click('#stuck-title');
+    await page.fill('#output', '| 1  | controller-0 | controller  | locked | disabled | online |');
+    await Promise.all([page.waitForURL(/attempt=1/), page.click('button:has-text("Check my output")')]);
+    await Promise.all([page.waitForURL(/\/ask\?/), page.click('#checkpoint-result a:has-text("Ask the community")')]);
+    const question = (await page.textContent('#question'))!;
+    expect(question).toContain('Release: StarlingX 9.0');
+    expect(question).toContain('step 2 "Unlock the controller"');
+    expect(question).toContain('| 1  | controller-0 | controller  | locked | disabled | online |');
+    expect(question).toContain('`collect`');
+    expect(await page.isVisible('.copy-btn')).toBe(true);
+
+    // An entry that is not confirmed for the current release says so; "Did this help?" needs no account.
+    await page.goto(`${base}/faq/kubectl-refused`);
+    expect(await page.textContent('#release-flag')).toContain('Not yet confirmed for StarlingX 9.0');
+    await page.click('#votes summary:has-text("No")');
+    await page.fill('#votes-missing', 'What to do when admin.conf is missing');
+    await Promise.all([page.waitForNavigation(), page.click('#votes button:has-text("Send")')]);
+    expect(await page.textContent('.flash')).toContain('maintainers read what was missing');
+    expect(await page.textContent('#votes')).toContain('You said: this did not help');
+    expect(await page.inputValue('#votes-missing')).toBe('What to do when admin.conf is missing');
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
 
 describe.skipIf(!hasChromium)('a contributor hears back and a reviewer merges with open eyes, in real browsers', () => {
   it('submits, sees the right form message, gets a notification with a Markdown comment, resubmits; the reviewer sees duplicates, merges by type-ahead, confirms a release', async () => {
@@ -99,4 +148,49 @@ describe.skipIf(!hasChromium)('a contributor hears back and a reviewer merges wi
     expect(await author.textContent('main')).toContain('was merged into another entry');
     expect(problems).toEqual([]);
   }, 60_000);
+});
+
+const sideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+describe.skipIf(!hasChromium)('on a phone', () => {
+  it('without JavaScript: the header folds into a menu, a step offers its steps in a drawer and "I\'m stuck" at the top, nothing scrolls sideways', async () => {
+    const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false, isMobile: true, hasTouch: true });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(base);
+    expect(await page.isVisible('.nav-wide a[href="/faq"]')).toBe(false);
+    await page.click('.nav-menu summary');
+    await Promise.all([page.waitForURL('**/faq'), page.click('.nav-menu a[href="/faq"]')]);
+    expect(await sideways(page)).toBeLessThanOrEqual(PHONE.width);
+
+    await page.goto(`${base}/workshops/demo-install/steps/prepare`);
+    expect(await page.isVisible('.step-nav')).toBe(false);
+    await page.click('.steps-drawer summary');
+    await Promise.all([page.waitForURL('**/steps/unlock'), page.click('.steps-drawer a:has-text("Unlock the controller")')]);
+    await page.click('#stuck-title');
+    expect(await page.isVisible('#stuck-q')).toBe(true);
+    expect(await sideways(page)).toBeLessThanOrEqual(PHONE.width);
+
+    // Long words and addresses wrap; long command lines scroll inside their block.
+    for (const path of ['/workshops/demo-install', '/faq/kubectl-refused', '/faq/host-stays-locked', '/sessions', '/join']) {
+      await page.goto(`${base}${path}`);
+      expect(await sideways(page), path).toBeLessThanOrEqual(PHONE.width);
+    }
+    // The join code field brings up a keyboard for codes: capitals, no autocorrect.
+    expect(await page.getAttribute('#code', 'inputmode')).toBe('text');
+    expect(await page.getAttribute('#code', 'autocapitalize')).toBe('characters');
+    expect(await page.getAttribute('#code', 'autocorrect')).toBe('off');
+    await context.close();
+  }, 60_000);
+
+  it('with JavaScript: a code block with a long line is a tab stop, so a keyboard can scroll it', async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    await page.goto(`${base}/workshops/demo-install/steps/prepare`);
+    const long = page.locator('pre[role="group"]', { hasText: 'ansible-playbook' });
+    expect(await long.getAttribute('tabindex')).toBe('0');
+    expect(await long.getAttribute('aria-label')).toBe('Commands');
+    expect(await page.locator('pre[role="group"]', { hasText: 'echo hello' }).getAttribute('tabindex')).toBeNull();
+    await context.close();
+  });
 });

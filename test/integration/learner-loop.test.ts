@@ -1,7 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { join } from 'node:path';
 import request from 'supertest';
-import { buildApp, csrfFrom, signUp, FIXTURES, type TestApp } from '../support/app.ts';
+import { buildApp, csrfFrom, signUp, type TestApp } from '../support/app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -79,27 +78,64 @@ describe('learning paths count the guides read', () => {
   });
 });
 
-describe('the home page cards', () => {
-  it('when a visitor follows a card on the home page, then it leads to the page its link names', async () => {
-    const root = join(FIXTURES, '..', '..');
-    const real = await buildApp({ CONTENT_DIR: join(root, 'workshops'), SEED_DIR: join(root, 'seed') });
-    try {
-      const home = await request(real.app).get('/').expect(200);
-      const goals = home.text.slice(home.text.indexOf('id="goals"'), home.text.indexOf('</section>', home.text.indexOf('id="goals"')));
-      const links = [...goals.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => ({ href: m[1]!, label: m[2]! }));
-      expect(links.length).toBeGreaterThanOrEqual(10);
-      for (const { href, label } of links) {
-        if (href === '/faq/new') {
-          expect(label).toBe('Write a troubleshooting entry');
-          continue;
-        }
-        const page = await request(real.app).get(href);
-        expect(page.status, href).toBe(200);
-        const h1 = /<h1>([^<]+)<\/h1>/.exec(page.text)![1]!.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&#34;/g, '"');
-        expect(h1, href).toBe(label.replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&#34;/g, '"'));
-      }
-    } finally {
-      await real.close();
-    }
+const STEP = '/workshops/demo-install/steps/unlock';
+
+describe('"I\'m stuck" at the top of every step', () => {
+  it.each(['prepare', 'unlock', 'verify'])('when step %s is opened, then "I\'m stuck" is in the bar above the step, with the step\'s entries, the paste search and "Ask the community"', async (step) => {
+    const res = await request(t.app).get(`/workshops/demo-install/steps/${step}`).expect(200);
+    const bar = res.text.slice(res.text.indexOf('<div class="step-bar">'), res.text.indexOf('<div class="step-layout">'));
+    expect(res.text.indexOf('<div class="step-bar">')).toBeLessThan(res.text.indexOf('<h1>'));
+    expect(bar).toContain('<summary id="stuck-title">I&#39;m stuck</summary>');
+    expect(bar).toContain('<textarea id="stuck-q" name="q"');
+    expect(bar).toContain(`<a href="/ask?workshop=demo-install&amp;step=${step}">Write your question</a>`);
+    expect(bar).toContain('<a href="/guides/getting-help">Getting help</a> · <a href="/guides/office-hours">Office hours</a>');
+    // On a phone the bar also holds the list of steps.
+    expect(bar).toMatch(/<details class="steps-drawer">\s*<summary>Step \d of 3/);
+  });
+
+  it('when a step has troubleshooting entries linked, then the panel lists them', async () => {
+    const res = await request(t.app).get(STEP).expect(200);
+    const bar = res.text.slice(res.text.indexOf('<div class="step-bar">'), res.text.indexOf('<div class="step-layout">'));
+    expect(bar).toContain('href="/faq/host-stays-locked"');
+  });
+});
+
+describe('"Ask the community"', () => {
+  it('when a learner asks from a step, then the question template carries the release, their configuration, the step and what to collect', async () => {
+    const agent = request.agent(t.app);
+    const step = await agent.get(STEP);
+    await agent.post('/profile').type('form').send({ _csrf: csrfFrom(step.text), deployment: 'aio-sx', platform: 'virtualbox', next: STEP }).expect(303);
+    const res = await agent.get('/ask?workshop=demo-install&step=unlock').expect(200);
+    const q = /<code id="question">([\s\S]*?)<\/code>/.exec(res.text)![1]!;
+    expect(q).toContain('Subject: [StarlingX 9.0, AIO-SX] Unlock the controller: &lt;what fails, in a few words&gt;');
+    expect(q).toContain('- Release: StarlingX 9.0');
+    expect(q).toContain('- Configuration: AIO-SX on VirtualBox');
+    expect(q).toContain('- Where I am: &#34;Demo install&#34;, step 2 &#34;Unlock the controller&#34; (install phase: unlock)');
+    expect(q).toContain('http://127.0.0.1:3000/workshops/demo-install/steps/unlock');
+    expect(q).toContain('The command that fails');
+    expect(q).toContain('I ran `collect` as sysadmin');
+    expect(res.text).toContain('<a href="/guides/getting-help">Getting help</a>');
+    expect(res.text).toContain('<a href="/guides/office-hours">Office hours</a>');
+    expect(res.text).toContain('href="/workshops/demo-install/steps/unlock">← Back to “Unlock the controller”');
+  });
+
+  it('when a checkpoint fails, then "Ask the community" puts the learner\'s own output in the question, and nobody else\'s', async () => {
+    const agent = await signUp(t.app, 'asker');
+    const page = await agent.get(STEP);
+    const output = '| 1  | controller-0 | controller  | locked | disabled | online |';
+    const posted = await agent.post(`${STEP}/checkpoint`).type('form').send({ _csrf: csrfFrom(page.text), output }).expect(303);
+    const verdict = await agent.get(posted.headers.location!);
+    const ask = /href="(\/ask\?[^"]+)">Ask the community<\/a>/.exec(verdict.text)![1]!.replace(/&amp;/g, '&');
+    expect(ask).toBe('/ask?workshop=demo-install&step=unlock&attempt=1');
+    const mine = await agent.get(ask).expect(200);
+    expect(mine.text).toContain('    | 1  | controller-0 | controller  | locked | disabled | online |');
+    const stranger = await request(t.app).get(ask).expect(200);
+    expect(stranger.text).not.toContain('controller-0 | controller  | locked');
+  });
+
+  it('when it is opened without a step, then the template still asks for everything', async () => {
+    const res = await request(t.app).get('/ask').expect(200);
+    expect(res.text).toContain('- Release: StarlingX &lt;fill in&gt;');
+    expect(res.text).toContain('- Where I am: &lt;fill in&gt;');
   });
 });
