@@ -43,6 +43,15 @@
     return f;
   }
 
+  /** A stuck note: it scrolls when long, so a keyboard can reach it too. */
+  function note(p) {
+    const pre = el('pre', p.stuck.note, 'stuck-note');
+    pre.tabIndex = 0;
+    pre.setAttribute('role', 'group');
+    pre.setAttribute('aria-label', `Note from ${p.username}`);
+    return pre;
+  }
+
   /** FAQ entries that match a pasted error, as links separated by commas. */
   function faqLinks(matches) {
     return matches.flatMap((m, i) => {
@@ -62,7 +71,7 @@
       const stuck = el('td');
       if (p.stuck) {
         stuck.append(el('span', 'stuck', 'badge stuck'));
-        if (p.stuck.note) stuck.append(el('pre', p.stuck.note, 'stuck-note'));
+        if (p.stuck.note) stuck.append(note(p));
         stuck.append(...faqLinks(p.stuck.matches));
       }
       const onStep = el('td');
@@ -105,7 +114,7 @@
         const how = el('span', 'stuck for ', 'muted');
         how.append(since);
         li.append(el('span', p.username, 'badge stuck'), ' ', how);
-        if (p.stuck.note) li.append(el('pre', p.stuck.note, 'stuck-note'));
+        if (p.stuck.note) li.append(note(p));
         if (p.stuck.matches.length) li.append(el('span', 'Matching FAQ: ', 'muted'), ...faqLinks(p.stuck.matches));
         const claimed = p.stuck.claimedBy;
         if (claimed) {
