@@ -126,26 +126,3 @@ export function publicEntry(e: FaqEntry, people: People, votes: { helpful: numbe
   };
 }
 
-/** What each install phase is called where readers browse the FAQ by phase. */
-export const PHASE_LABELS: Record<(typeof PHASES)[number], string> = {
-  'host-prep': 'Preparing the host',
-  install: 'Installing from the ISO',
-  'first-login': 'First login',
-  bootstrap: 'Bootstrap',
-  configure: 'Configuring the hosts',
-  unlock: 'Unlocking',
-  verify: 'Checking the system',
-  applications: 'Applications',
-  contribute: 'Contributing',
-};
-
-/**
- * The FAQ landing page by install phase, in install order: each phase with its first `perPhase` entries
- * (the rest are one link away, `/faq?phase=`). For `views/faq/browse.ejs`.
- */
-export function byPhase<T extends { phase: string; title: string }>(entries: readonly T[], perPhase = 12) {
-  return PHASES.map((phase) => {
-    const all = entries.filter((e) => e.phase === phase).sort((a, b) => a.title.localeCompare(b.title));
-    return { phase, label: PHASE_LABELS[phase], total: all.length, entries: all.slice(0, perPhase) };
-  }).filter((g) => g.total > 0);
-}

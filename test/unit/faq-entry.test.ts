@@ -47,16 +47,3 @@ describe('FAQ entry helpers', () => {
     expect(guessPhase('something else')).toBe('install');
   });
 });
-
-describe('the FAQ by install phase', () => {
-  it('groups entries in install order, each phase sorted by title and cut to a few, with its total', async () => {
-    const { byPhase } = await import('../../src/faq/faq-views.ts');
-    const e = (title: string, phase: string) => ({ id: title.toLowerCase(), title, phase });
-    const groups = byPhase([e('Zeta unlock', 'unlock'), e('Alpha unlock', 'unlock'), e('Disk too small', 'install'), e('DNS', 'bootstrap'), e('Beta unlock', 'unlock')], 2);
-    expect(groups.map((g) => [g.phase, g.label, g.total, g.entries.map((x) => x.title)])).toEqual([
-      ['install', 'Installing from the ISO', 1, ['Disk too small']],
-      ['bootstrap', 'Bootstrap', 1, ['DNS']],
-      ['unlock', 'Unlocking', 3, ['Alpha unlock', 'Beta unlock']],
-    ]);
-  });
-});
