@@ -100,6 +100,8 @@ export function createApp(deps: AppDeps) {
 
   app.use(securityHeaders(config.secureCookies));
   app.use('/static', express.static(join(root, 'public'), { dotfiles: 'ignore', index: false, maxAge: '1h' }));
+  // Pages use our own code colours (app.css, both themes at 4.5:1); the vendor theme stays for copies that link it.
+  app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
 
   app.use(
