@@ -77,6 +77,7 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
         const user = currentUser(req);
         if (!user) return {};
         const mine = repo.summaries().filter((e) => e.authors.includes(user.id) && !e.mergedInto);
+        if (!mine.length) return {};
         const rank = (st: string) => (st === 'changes-requested' ? 0 : st === 'in-review' || st === 'draft' ? 1 : 2);
         mine.sort((a, b) => rank(a.status) - rank(b.status) || b.updatedAt.localeCompare(a.updatedAt));
         return { faqEntries: mine.slice(0, 20).map((e) => ({ id: e.id, title: e.title, status: e.status })) };
