@@ -4,7 +4,7 @@ document.addEventListener('DOMContentLoaded', () => {
     if (!navigator.clipboard) continue;
     button.hidden = false;
     button.addEventListener('click', async () => {
-      const code = button.closest('.code-block').querySelector('code');
+      const code = button.parentElement.querySelector('code');
       try {
         await navigator.clipboard.writeText(code.innerText);
         button.textContent = 'Copied';

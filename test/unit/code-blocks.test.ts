@@ -3,7 +3,7 @@ import { renderTrusted, renderUser } from '../../src/lib/markdown.ts';
 
 const MD = ['```bash', 'system host-list', '```', '', '```console', '$ system host-list', '| 1 | controller-0 |', '```', '', '```text', 'sample output', '```', '', '```yaml', 'a: 1', '```'].join('\n');
 
-const blocks = (html: string) => [...html.matchAll(/<div class="code-block"><div class="code-bar"><span class="code-kind">([^<]+)<\/span>(<button[^>]*>Copy<\/button>)?<\/div><pre tabindex="0" role="group" aria-label="([^"]+)">/g)]
+const blocks = (html: string) => [...html.matchAll(/<div class="code-block" data-kind="([^"]+)">(<button[^>]*>Copy<\/button>)?<pre tabindex="0" role="group" aria-label="([^"]+)">/g)]
   .map((m) => ({ kind: m[1], copy: !!m[2], label: m[3] }));
 
 describe('code blocks', () => {
