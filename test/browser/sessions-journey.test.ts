@@ -88,7 +88,7 @@ describe.skipIf(!hasChromium)('live session journey: a host, a helper and two pa
     await host.waitForSelector('[data-participants] tr:has-text("bob")');
 
     // Alice is stuck: one control at the top raises her hand and shows what her paste matches.
-    const pasted = 'Error from server (Forbidden): <script>alert(1)</script> controller-0 was administratively locked';
+    const pasted = 'controller-0 was administratively locked to take it out-of-service <script>alert(1)</script>';
     await alice.click('#stuck-title');
     await alice.fill('#stuck-note', pasted);
     await Promise.all([alice.waitForURL(/steps\/unlock\?help=open/), alice.click('#stuck-submit')]);
