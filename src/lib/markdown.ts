@@ -139,16 +139,16 @@ const OUTPUT_LANGS = new Set(['console', 'text', 'plaintext', 'txt', 'output', '
 const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'zsh']);
 
 /**
- * The opening of a code block: a bar above the code that names it (`data-kind`, shown by the
- * stylesheet) and holds the copy button, so the button never covers the end of a line; and a `pre`
- * that a keyboard can focus, because a long line scrolls inside it. The copy button stays hidden until
- * the page script can make it work; sample output gets none. The button stays the block's first child
- * and the bar adds no text, so what reads the block (copy scripts, "what you should see") finds the code.
+ * The opening of a code block: a `pre` labelled with what it holds, which a keyboard can focus because
+ * a long line scrolls inside it, and a copy button that the stylesheet puts in a bar above the code (with
+ * the label), so it never covers the end of a line. The button stays hidden until the page script can
+ * make it work; sample output gets none. The markup is otherwise the block it always was, and the bar
+ * adds no text to it, so what reads a block (copy scripts, "what you should see") finds the code.
  */
 export function codeBlockStart(lang: string): string {
   const kind = OUTPUT_LANGS.has(lang) ? (lang === 'console' ? 'Terminal' : 'Output') : SHELL_LANGS.has(lang) ? 'Commands' : lang ? lang.toUpperCase() : 'Code';
   const copy = OUTPUT_LANGS.has(lang) ? '' : '<button type="button" class="copy-btn" hidden>Copy</button>';
-  return `<div class="code-block" data-kind="${kind}">${copy}<pre tabindex="0" role="group" aria-label="${kind}">`;
+  return `<div class="code-block">${copy}<pre tabindex="0" role="group" aria-label="${kind}">`;
 }
 
 /** Code blocks get their bar and a focusable `pre` (see codeBlockStart). */
