@@ -4,7 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const FEATURES = ['auth', 'workshops', 'progress', 'faq', 'search', 'sessions', 'admin', 'labs'];
+const FEATURES = ['auth', 'workshops', 'progress', 'faq', 'search', 'sessions', 'admin', 'labs', 'notifications'];
 // The FAQ feature owns search: they are one element.
 const SAME_ELEMENT = { faq: ['search'], search: ['faq'] };
 

@@ -23,6 +23,7 @@ import { faqFeature } from './faq/faq-feature.ts';
 import { sessionsFeature } from './sessions/sessions-feature.ts';
 import { adminFeature } from './admin/admin-feature.ts';
 import { workshopsFeature } from './workshops/workshops-feature.ts';
+import { notificationsFeature } from './notifications/notifications-feature.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
   const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
 
   const catalog = createCatalog(deps.content);
+  const notifications = notificationsFeature({ store, baseUrl: config.baseUrl, smtpUrl: config.mail.smtpUrl, mailFrom: config.mail.from, log });
   const progress = progressFeature({ store, catalog, baseUrl: config.baseUrl, streams: { heartbeatMs: config.sse.heartbeatMs, perUser: config.sse.perUser, total: config.sse.maxStreams } });
   const auth = authFeature({
     ...ctx,
@@ -58,12 +60,15 @@ export function createApp(deps: AppDeps) {
     jar,
     csrf,
     onSignIn: (e) => progress.progress.adopt(e.visitorLearnerId, e.userId),
-    forgetUser: (userId) => progress.progress.forget(userId),
+    forgetUser: async (userId) => {
+      await progress.progress.forget(userId);
+      await notifications.forget(userId);
+    },
   });
   // A learner's live progress streams end with their access, like the live-session streams.
   auth.accounts.onRevoke(({ userId }) => progress.streams.closeFor({ userId }));
   auth.accounts.onSignOut(({ sessionId }) => progress.streams.closeFor({ sid: sessionId }));
-  const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress });
+  const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, notifications: notifications.port });
   const faqPort = deps.overrides?.faq ?? faq.port;
   const sessions = sessionsFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, faq: faqPort, streams: deps.overrides?.streams });
   const admin = adminFeature({
@@ -76,10 +81,12 @@ export function createApp(deps: AppDeps) {
     progress: progress.progress,
     jar,
     decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
+    dashboardParts: [...(faq.dashboardParts ?? [])],
     saveProfile: auth.accounts.saveProfile,
+    baseUrl: config.baseUrl,
   });
   // The busiest pages (steps) come first: every router a request passes costs it route matching.
-  const features: Feature[] = [workshops, auth, progress, faq, sessions, admin];
+  const features: Feature[] = [workshops, auth, progress, faq, sessions, admin, notifications];
 
   const app = express();
   app.set('trust proxy', config.trustProxy);
@@ -96,6 +103,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(securityHeaders(config.secureCookies, config.oidc ? [new URL(config.oidc.issuer).origin] : []));
   app.use('/static', express.static(join(root, 'public'), { dotfiles: 'ignore', index: false, maxAge: '1h' }));
+  // Pages use our own code colours (app.css, both themes at 4.5:1); the vendor theme stays for copies that link it.
   app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
 

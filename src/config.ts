@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_WINDOW_MINUTES: int(15),
   RATE_LIMIT_SUBMIT: int(20),
   RATE_LIMIT_JOIN: int(20),
+  RATE_LIMIT_FEEDBACK: int(30),
   RATE_LIMIT_API: int(0),
   BACKUP_INTERVAL_HOURS: int(6),
   BACKUP_KEEP: int(7),
@@ -31,6 +32,8 @@ const EnvSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
   OIDC_LABEL: z.string().min(1).max(40).optional(),
   PASSWORD_LOGIN: z.enum(['on', 'off']).default('on'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must be an smtp:// or smtps:// address').optional(),
+  MAIL_FROM: z.string().max(200).optional(),
 })
   .superRefine((e, ctx) => {
     const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET, e.OIDC_LABEL];
@@ -62,13 +65,15 @@ export interface Config {
   sessionSecret: string[];
   secureCookies: boolean;
   trustProxy: string | boolean;
-  rateLimits: { login: number; signup: number; submit: number; join: number; api: number; windowMs: number };
+  rateLimits: { login: number; signup: number; submit: number; join: number; feedback: number; api: number; windowMs: number };
   backup: { intervalHours: number; keep: number };
   sse: { heartbeatMs: number; maxStreams: number; perUser: number };
   /** Sign-in with OpenID Connect, when configured. */
   oidc?: { issuer: string; clientId: string; clientSecret: string; label: string };
   /** Whether usernames and passwords sign in (PASSWORD_LOGIN=off leaves only OpenID Connect). */
   passwordLogin: boolean;
+  /** Outgoing mail (notifications); without an SMTP server, none is sent. */
+  mail: { smtpUrl?: string; from: string };
 }
 
 /**
@@ -107,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       signup: e.RATE_LIMIT_SIGNUP,
       submit: e.RATE_LIMIT_SUBMIT,
       join: e.RATE_LIMIT_JOIN,
+      feedback: e.RATE_LIMIT_FEEDBACK,
       api: e.RATE_LIMIT_API,
       windowMs: e.RATE_LIMIT_WINDOW_MINUTES * 60_000,
     },
@@ -116,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       ? { oidc: Object.freeze({ issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, label: e.OIDC_LABEL! }) }
       : {}),
     passwordLogin: e.PASSWORD_LOGIN === 'on',
+    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? `Onramp <onramp@${new URL(baseUrl).hostname}>` },
   });
 }
 

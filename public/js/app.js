@@ -14,4 +14,15 @@ document.addEventListener('DOMContentLoaded', () => {
       setTimeout(() => { button.textContent = 'Copy'; }, 2000);
     });
   }
+  // A code block is a tab stop only while it scrolls (the keyboard needs it to reach the end of a long
+  // line); a turned phone or a resized window changes which ones do.
+  const blocks = [...document.querySelectorAll('pre[role="group"]')];
+  const focusable = () => {
+    for (const pre of blocks) {
+      if (pre.scrollWidth > pre.clientWidth || pre.scrollHeight > pre.clientHeight) pre.setAttribute('tabindex', '0');
+      else pre.removeAttribute('tabindex');
+    }
+  };
+  focusable();
+  if (blocks.length && window.ResizeObserver) new ResizeObserver(focusable).observe(document.documentElement);
 });

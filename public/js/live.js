@@ -5,6 +5,7 @@
   if (!root || !window.EventSource || !window.fetch) return;
   const id = root.dataset.session;
   const csrf = root.dataset.csrf;
+  const me = root.dataset.me;
   const api = `/api/sessions/${encodeURIComponent(id)}`;
   const people = new Map();
   const questions = new Map();
@@ -42,6 +43,15 @@
     return f;
   }
 
+  /** A stuck note: it scrolls when long, so a keyboard can reach it too. */
+  function note(p) {
+    const pre = el('pre', p.stuck.note, 'stuck-note');
+    pre.tabIndex = 0;
+    pre.setAttribute('role', 'group');
+    pre.setAttribute('aria-label', `Note from ${p.username}`);
+    return pre;
+  }
+
   /** FAQ entries that match a pasted error, as links separated by commas. */
   function faqLinks(matches) {
     return matches.flatMap((m, i) => {
@@ -70,7 +80,7 @@
       const stuck = el('td');
       if (p.stuck) {
         stuck.append(el('span', 'stuck', 'badge stuck'));
-        if (p.stuck.note) stuck.append(el('pre', p.stuck.note, 'stuck-note'));
+        if (p.stuck.note) stuck.append(note(p));
         stuck.append(...faqLinks(p.stuck.matches));
       }
       const onStep = el('td');
@@ -105,11 +115,29 @@
     box.replaceChildren(...groups.map(({ s, who }) => {
       const div = el('div', undefined, 'stuck-group');
       const ul = el('ul', undefined, 'plain');
-      for (const p of who) {
-        const li = el('li');
-        li.append(el('span', p.username, 'badge stuck'));
-        if (p.stuck.note) li.append(el('pre', p.stuck.note, 'stuck-note'));
+      // Longest stuck first; each card says for how long, and who is on it.
+      for (const p of who.sort((a, b) => a.stuck.at.localeCompare(b.stuck.at))) {
+        const li = el('li', undefined, 'stuck-card');
+        li.dataset.stuckUser = p.userId;
+        const since = el('time', minutesSince(p.stuck.at));
+        since.dataset.sinceTime = p.stuck.at;
+        since.dateTime = p.stuck.at;
+        const how = el('span', 'stuck for ', 'muted');
+        how.append(since);
+        li.append(el('span', p.username, 'badge stuck'), ' ', how);
+        if (p.stuck.note) li.append(note(p));
         if (p.stuck.matches.length) li.append(el('span', 'Matching FAQ: ', 'muted'), ...faqLinks(p.stuck.matches));
+        const claimed = p.stuck.claimedBy;
+        if (claimed) {
+          const c = el('p', undefined, 'claimed');
+          c.append(el('strong', claimed.name), ' is on it.');
+          li.append(c);
+        }
+        if (session && session.status !== 'ended' && (!claimed || claimed.userId !== me)) {
+          const f = form(`/sessions/${id}/host/stuck/${encodeURIComponent(p.userId)}/claim`, {}, "I'm on it", { inline: true });
+          f.querySelector('button').setAttribute('aria-label', `I'm on it: help ${p.username}`);
+          li.append(f);
+        }
         ul.append(li);
       }
       div.append(el('h3', s.title, 'h3'), ul);
@@ -195,7 +223,12 @@
       if (session) session.status = s.status;
       const badge = $('[data-status]');
       if (badge) badge.textContent = s.status;
-      if (s.status === 'ended') { es.close(); status('The session has ended. The report is ready.'); }
+      if (s.status === 'ended') {
+        es.close();
+        status('The session has ended. The report is ready.');
+        // Nothing is left to do in an ended room: its controls go, so none of them is clicked in vain.
+        root.querySelector('.host-controls')?.remove();
+      }
       render();
     });
     // Too much was missed to replay: start again from a fresh state.

@@ -74,6 +74,10 @@
     const { status } = JSON.parse(e.data);
     if (status !== 'ended') return;
     es.close();
+    // What only works in a live room goes: raising a hand, asking, voting, "done with this step" in the bar.
+    for (const c of document.querySelectorAll('[data-live-control], .questions form, [data-live-session] form, .raise-hand')) c.remove();
+    const stuck = document.getElementById('stuck-title');
+    if (stuck) stuck.textContent = "I'm stuck";
     root.prepend(el('p', 'The host has ended this session. Thank you for joining!', 'notice'));
   });
 })();

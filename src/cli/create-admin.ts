@@ -33,6 +33,15 @@ async function readPassword(stdin: NodeJS.ReadableStream & { isTTY?: boolean }):
 }
 
 /**
+ * Where the address above comes from: this command reads the same settings as the server, and a server
+ * started with another PORT or behind a proxy is elsewhere unless BASE_URL (or HOST and PORT) are the same here.
+ */
+export function signInNote(env: NodeJS.ProcessEnv): string {
+  const from = env.BASE_URL ? 'BASE_URL' : `HOST and PORT (${env.HOST ?? '127.0.0.1'}:${env.PORT ?? '3000'}, the defaults unless set)`;
+  return `(This address comes from ${from}. If the server runs with another BASE_URL or PORT, run this command with the same settings, or sign in at the server's own address.)`;
+}
+
+/**
  * `npm run create-admin -- --username NAME`: creates the account as an admin, or makes an existing
  * account an admin (its password changes only when one is given with --password). Its sessions end.
  */
@@ -66,6 +75,7 @@ export async function createAdmin(argv: string[], env: NodeJS.ProcessEnv = proce
     const user = await auth.signup(username, pw.data);
     await users.update({ ...user, role: 'admin' });
     console.log(`Created the admin account ${user.username}. Sign in at ${config.baseUrl}/login.`);
+    console.log(signInNote(env));
     return 0;
   } finally {
     await store.close();

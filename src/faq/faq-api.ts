@@ -85,7 +85,7 @@ export function faqApi(deps: FaqRouteDeps & { review: ReviewService }): Router {
   r.post('/faq/:id/votes', requireUser, limits.submit, async (req, res) => {
     const { helpful } = parse(VoteInput, req.body, 400);
     const e = entryFor(req);
-    res.json({ id: e.id, ...(await faq.vote(currentUser(req)!, e.id, helpful)) });
+    res.json({ id: e.id, ...(await faq.vote(currentUser(req)!.id, e.id, helpful)) });
   });
 
   r.post('/faq/:id/reviews', requireRole('maintainer'), async (req, res) => {

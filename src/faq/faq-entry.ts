@@ -37,7 +37,7 @@ export function uniqueId(title: string, taken: (id: string) => boolean): string 
  * Sanitized HTML of contributor Markdown; a text over the complexity limits, or that the parser cannot
  * handle, is a validation error of its field.
  */
-export function renderMarkdown(md: string, field: 'cause' | 'fix'): string {
+export function renderMarkdown(md: string, field: 'cause' | 'fix' | 'comment'): string {
   try {
     return renderUser(md);
   } catch (err) {

@@ -60,6 +60,7 @@ export function createFaqRepository(store: Store) {
   return {
     get: (id: string) => store.get<FaqEntry>('faq', id),
     has: (id: string) => index().has(id),
+    summary: (id: string): EntrySummary | undefined => index().get(id),
     /** Every entry, parsed: for start-up and the export, not for requests. */
     all(): FaqEntry[] {
       const entries = [...store.values<FaqEntry>('faq')];
@@ -79,6 +80,9 @@ export function createFaqRepository(store: Store) {
     },
 
     voteOf: (entryId: string, userId: string) => store.get<FaqVote>('faqVotes', voteKey(entryId, userId)),
+    /** Every reader's answer on one entry (through the votes' entry group, without a scan). */
+    votesOn: (entryId: string): FaqVote[] =>
+      store.keysOf('faqVotes', 'entry', entryId).flatMap((k) => store.get<FaqVote>('faqVotes', k) ?? []),
     votes: (entryId: string): VoteCount => ({ ...(counts().get(entryId) ?? { helpful: 0, notHelpful: 0 }) }),
     allVotes: (): ReadonlyMap<string, VoteCount> => counts(),
     async vote(v: FaqVote): Promise<void> {
@@ -97,6 +101,10 @@ export function createFaqRepository(store: Store) {
     },
 
     isSeeded: () => store.get('meta', SEED_MARKER) !== undefined,
+    /** A one-time data task of the FAQ (its marker says it ran). */
+    hasRun: (task: string) => store.get('meta', `faq:${task}`) !== undefined,
+    /** Entries changed by a one-time task and its marker, in one batch. */
+    saveRun: (task: string, entries: FaqEntry[]) => commitEntries(entries, [{ c: 'meta', k: `faq:${task}`, v: { at: new Date().toISOString(), count: entries.length } }]),
     /** The seed entries and the marker in one batch: a crash cannot leave half a seed behind. */
     seed: (entries: FaqEntry[]) => commitEntries(entries, [{ c: 'meta', k: SEED_MARKER, v: { at: new Date().toISOString(), count: entries.length } }]),
   };

@@ -5,10 +5,11 @@ import { notFound } from '../lib/errors.ts';
 import { isSlug, parse } from '../lib/validate.ts';
 import type { ReviewService } from './faq-review-service.ts';
 import type { Insights } from './faq-insights.ts';
-import { MaintainerInput, MergeInput, RetireInput, ReviewInput, formToInput } from './faq-schemas.ts';
+import { ConfirmInput, MaintainerInput, MergeInput, RetireInput, ReviewInput, formToInput } from './faq-schemas.ts';
 import { renderForm, validationErrors, valuesFromBody, valuesFromEntry } from './faq-views.ts';
 import { STATUSES, type EntrySummary, type FaqEntry } from './faq-types.ts';
 import type { FaqRouteDeps } from './faq-routes.ts';
+import type { FaqRepository } from './faq-repository.ts';
 
 const FLASH: Record<string, string> = {
   approve: 'Approved: the entry is public now.',
@@ -36,14 +37,20 @@ export function reviewRoutes(deps: FaqRouteDeps & { review: ReviewService; insig
 
   r.get('/review', (req, res) => {
     const status = STATUSES.find((s) => s === req.query.status);
-    const list = status ? repo.summaries().filter((e) => e.status === status).sort((a, b) => a.title.localeCompare(b.title)) : review.queue();
+    const unconfirmed = deps.feedback.unconfirmed();
+    const showUnconfirmed = !status && req.query.unconfirmed === '1';
+    const list = status ? repo.summaries().filter((e) => e.status === status).sort((a, b) => a.title.localeCompare(b.title)) : showUnconfirmed ? unconfirmed : review.queue();
     res.render('faq/review-queue', {
       title: 'Review queue',
-      status: status ?? '',
+      status: status ?? (showUnconfirmed ? 'unconfirmed' : ''),
       statuses: STATUSES,
       entries: list.slice(0, 200).map(summary),
       total: list.length,
-      waiting: status ? [] : review.waitingOnAuthors().map(summary),
+      waiting: status || showUnconfirmed ? [] : review.waitingOnAuthors().map(summary),
+      // Published entries readers keep saying did not help come first: they need a maintainer most.
+      attention: status || showUnconfirmed ? [] : deps.feedback.attention().slice(0, 20),
+      currentRelease: deps.feedback.currentRelease(),
+      unconfirmedCount: unconfirmed.length,
     });
   });
 
@@ -55,9 +62,25 @@ export function reviewRoutes(deps: FaqRouteDeps & { review: ReviewService; insig
       revisions: e.revisions.map((rev, i) => ({ n: i, at: rev.at, by: people.name(rev.by), note: rev.note })),
       reviews: e.reviews.map((rv) => ({ ...rv, by: people.name(rv.by) })),
       votes: faq.votes(e.id),
+      reasons: deps.feedback.entryReasons(e.id),
+      duplicates: likelyDuplicates(e),
+      currentRelease: deps.feedback.currentRelease(),
       errors,
       values,
     });
+  }
+
+  /** Published entries whose text matches this one's title and error text (what a reader would have searched). */
+  function likelyDuplicates(e: FaqEntry) {
+    if (e.mergedInto) return [];
+    return deps.search
+      .matchLog(`${e.title}\n${e.errorText}`.trim(), 8)
+      .filter((m) => m.ref !== e.id)
+      .slice(0, 5)
+      .flatMap((m) => {
+        const d = repo.summary(m.ref);
+        return d && !d.mergedInto ? [{ id: d.id, title: d.title, status: d.status }] : [];
+      });
   }
 
   r.get('/review/:id', (req, res) => detail(res, entryOf(req.params.id)));
@@ -69,7 +92,7 @@ export function reviewRoutes(deps: FaqRouteDeps & { review: ReviewService; insig
       res.redirect(303, `/review/${e.id}`);
     } catch (err) {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      const values = Object.fromEntries(['comment', 'into', 'decision'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string).slice(0, 4096) : '']));
+      const values = Object.fromEntries(['comment', 'into', 'decision', 'release'].map((k) => [k, typeof body[k] === 'string' ? (body[k] as string).slice(0, 4096) : '']));
       detail(res, entryOf(req.params.id), 422, validationErrors(err), values);
     }
   }
@@ -87,6 +110,14 @@ export function reviewRoutes(deps: FaqRouteDeps & { review: ReviewService; insig
       const { into, comment } = parse(MergeInput, { into: req.body?.into, comment: req.body?.comment ?? '' });
       await review.merge(currentUser(req)!, entryOf(req.params.id).id, into, comment);
       return `Merged into ${into}: its address now leads there.`;
+    }),
+  );
+
+  r.post('/review/:id/confirm', (req, res) =>
+    act(req, res, async () => {
+      const { release } = parse(ConfirmInput, req.body ?? {});
+      await review.confirm(currentUser(req)!, entryOf(req.params.id).id, release);
+      return `Confirmed for StarlingX ${release}: readers see it is current.`;
     }),
   );
 
@@ -116,5 +147,21 @@ export function reviewRoutes(deps: FaqRouteDeps & { review: ReviewService; insig
     }
   });
 
+  return r;
+}
+
+/** The merge form's type-ahead: entries whose id or title holds the typed text (maintainers only). */
+export function reviewApi(deps: { repo: FaqRepository }): Router {
+  const r = Router();
+  r.get('/review/entries', requireRole('maintainer'), (req, res) => {
+    const q = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase().slice(0, 64) : '';
+    const except = typeof req.query.except === 'string' ? req.query.except : '';
+    const found = q.length < 2 ? [] : deps.repo
+      .summaries()
+      .filter((e) => e.id !== except && !e.mergedInto && e.status !== 'retired' && e.status !== 'rejected' && (e.id.includes(q) || e.title.toLowerCase().includes(q)))
+      .sort((a, b) => Number(!a.id.startsWith(q)) - Number(!b.id.startsWith(q)) || a.title.localeCompare(b.title))
+      .slice(0, 10);
+    res.json({ entries: found.map((e) => ({ id: e.id, title: e.title, status: e.status })) });
+  });
   return r;
 }

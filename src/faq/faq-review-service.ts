@@ -5,8 +5,9 @@ import type { SearchService } from '../search/search-service.ts';
 import type { FaqRepository } from './faq-repository.ts';
 import type { FaqService } from './faq-service.ts';
 import type { MaintainerInput } from './faq-schemas.ts';
-import { renderFields, withRevision } from './faq-entry.ts';
+import { renderFields, renderMarkdown, withRevision } from './faq-entry.ts';
 import { IN_QUEUE, type Decision, type FaqEntry, type FaqStatus } from './faq-types.ts';
+import type { NotificationsPort } from '../notifications/notifications-port.ts';
 
 const STATUS_AFTER: Record<'approve' | 'request-changes' | 'reject', FaqStatus> = {
   approve: 'approved',
@@ -14,13 +15,31 @@ const STATUS_AFTER: Record<'approve' | 'request-changes' | 'reject', FaqStatus> 
   reject: 'rejected',
 };
 
-/** What maintainers do. Every decision is recorded on the entry with who and when. */
-export function createReviewService(deps: { repo: FaqRepository; search: SearchService; faq: FaqService }) {
+const TOLD: Record<Decision, ((title: string) => string) | undefined> = {
+  approve: (t) => `“${t}” was approved: it is public now`,
+  'request-changes': (t) => `Changes requested on “${t}”`,
+  reject: (t) => `“${t}” was rejected`,
+  merge: (t) => `“${t}” was merged into another entry`,
+  retire: (t) => `“${t}” was retired`,
+  confirm: undefined,
+};
+
+/** What maintainers do. Every decision is recorded on the entry with who and when, and its authors are told. */
+export function createReviewService(deps: { repo: FaqRepository; search: SearchService; faq: FaqService; notify?: NotificationsPort['notify'] }) {
   const { repo, search, faq } = deps;
 
+  /** Every author but the maintainer who decided hears of it, with the comment and a link to act on it. */
+  async function tell(e: FaqEntry, by: SessionUser, decision: Decision, comment: string, url: string): Promise<void> {
+    const text = TOLD[decision]?.(e.title);
+    if (!deps.notify || !text) return;
+    for (const author of e.authors) if (author !== by.id) await deps.notify(author, { text, url, details: comment ? `${by.username} wrote:\n${comment}` : undefined });
+  }
+
+  /** A decision on the entry; its comment is Markdown, rendered (and sanitized) once, here. */
   const review = (e: FaqEntry, by: string, decision: Decision, comment: string): FaqEntry => {
     const at = new Date().toISOString();
-    return { ...e, reviews: [...e.reviews, { at, by, decision, comment }], updatedAt: at };
+    const commentHtml = comment ? renderMarkdown(comment, 'comment') : undefined;
+    return { ...e, reviews: [...e.reviews, { at, by, decision, comment, ...(commentHtml ? { commentHtml } : {}) }], updatedAt: at };
   };
 
   async function save(...entries: FaqEntry[]): Promise<void> {
@@ -48,6 +67,7 @@ export function createReviewService(deps: { repo: FaqRepository; search: SearchS
       }
       const next = { ...review(e, by.id, decision, comment), status: STATUS_AFTER[decision] };
       await save(next);
+      await tell(next, by, decision, comment, decision === 'request-changes' ? `/faq/${e.id}/edit` : decision === 'approve' ? `/faq/${e.id}` : '/faq/mine');
       return next;
     },
 
@@ -74,6 +94,7 @@ export function createReviewService(deps: { repo: FaqRepository; search: SearchS
     async merge(by: SessionUser, id: string, into: string, comment: string): Promise<FaqEntry> {
       if (id === into) throw invalid('Some fields need attention.', { into: 'Choose another entry to merge into.' });
       const dup = unmerged(id);
+      if (!repo.has(into)) throw invalid('Some fields need attention.', { into: `No entry has the id "${into}". Pick one from the list, or copy the id from its address.` });
       const survivor = faq.get(into);
       if (survivor.mergedInto || survivor.status === 'retired' || survivor.status === 'rejected') {
         throw invalid('Some fields need attention.', { into: 'Merge into an entry that is still current.' });
@@ -90,7 +111,17 @@ export function createReviewService(deps: { repo: FaqRepository; search: SearchS
       const kept = { ...grown, authors: union(survivor.authors, dup.authors, 50) };
       const gone = { ...review(dup, by.id, 'merge', comment || `Merged into ${into}`), status: 'retired' as const, mergedInto: into, mergedFromStatus: dup.status };
       await save(review(kept, by.id, 'merge', `Absorbed ${dup.id}`), gone);
+      await tell(dup, by, 'merge', comment, `/faq/${survivor.id}`);
       return gone;
+    },
+
+    /** The entry is right for this release (checked against it by a maintainer): readers see it, the flag goes. */
+    async confirm(by: SessionUser, id: string, release: string): Promise<FaqEntry> {
+      const e = unmerged(id);
+      const on = new Date().toISOString().slice(0, 10);
+      const next = { ...review(e, by.id, 'confirm', `Confirmed for release ${release}`), checked: { release, on, by: by.id } };
+      await save(next);
+      return next;
     },
 
     async retire(by: SessionUser, id: string, comment: string): Promise<FaqEntry> {
@@ -98,6 +129,7 @@ export function createReviewService(deps: { repo: FaqRepository; search: SearchS
       if (e.status === 'retired') return e;
       const next = { ...review(e, by.id, 'retire', comment), status: 'retired' as const };
       await save(next);
+      await tell(e, by, 'retire', comment, '/faq/mine');
       return next;
     },
   };

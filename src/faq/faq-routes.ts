@@ -1,8 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { flash } from '../lib/web/flash.ts';
 import type { Catalog } from '../workshops/workshops-port.ts';
 import { DEPLOYMENTS, PHASES } from '../content/content-schemas.ts';
-import { currentUser, hasRole, requireUser } from '../lib/web/roles.ts';
+import { currentUser, hasRole, learnerId } from '../lib/web/roles.ts';
 import { notFound } from '../lib/errors.ts';
 import type { RateLimits } from '../lib/rate-limits.ts';
 import type { SearchService } from '../search/search-service.ts';
@@ -14,6 +13,7 @@ import { searchParams } from './faq-schemas.ts';
 import type { RevisionDiffs } from './faq-diff.ts';
 import type { RecentPastes } from '../search/recent-pastes.ts';
 import { LOG_INPUT_MAX, reduceForAddress, tailOf } from '../search/log-features.ts';
+import type { Feedback } from './faq-feedback.ts';
 import type { FaqEntry } from './faq-types.ts';
 
 export interface FaqRouteDeps {
@@ -26,6 +26,8 @@ export interface FaqRouteDeps {
   /** Revision diffs, bounded and cached (a hostile pair of revisions is costly to compare). */
   diffs: RevisionDiffs;
   pastes: RecentPastes;
+  /** Readers' feedback and the release entries are confirmed for. */
+  feedback: Feedback;
 }
 
 const BROWSE_MAX = 200;
@@ -37,7 +39,7 @@ export const reporterOf = (req: Request) => (currentUser(req) ? `u:${currentUser
 
 /** Reading the FAQ: search (typed or pasted), entries, votes, revision history. */
 export function faqRoutes(deps: FaqRouteDeps): Router {
-  const { faq, repo, search, people, catalog, limits } = deps;
+  const { faq, repo, search, people, catalog } = deps;
   const r = Router();
 
   function browse(filters: ReturnType<typeof searchParams>['filters']) {
@@ -125,20 +127,13 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
       authors: people.names(entry.authors),
       steps: linkedSteps(entry),
       votes: faq.votes(entry.id),
-      myVote: user ? faq.voteOf(entry.id, user.id) : undefined,
+      myVote: learnerId(req) ? faq.voteOf(entry.id, learnerId(req)!) : undefined,
+      currentRelease: deps.feedback.currentRelease(),
       revisions: entry.revisions.map((rev, i) => ({ n: i, at: rev.at, by: people.name(rev.by), note: rev.note })),
       reviews: staff || faq.isAuthor(user, entry) ? entry.reviews.map((rv) => ({ ...rv, by: people.name(rv.by) })) : [],
       canEdit: faq.canAuthorEdit(user, entry),
       staff,
     });
-  });
-
-  r.post('/faq/:id/votes', requireUser, limits.submit, async (req, res) => {
-    const entry = visible(req, req.params.id);
-    const helpful = req.body?.helpful === '1' || req.body?.helpful === 'true';
-    await faq.vote(currentUser(req)!, entry.id, helpful);
-    flash(res, helpful ? 'Thanks: glad it helped.' : 'Thanks: your vote tells maintainers this entry needs work.');
-    res.redirect(303, `/faq/${entry.id}#votes`);
   });
 
   r.get('/faq/:id/revisions/:n', (req, res) => {

@@ -100,6 +100,17 @@ export const ReviewInput = z
   .refine((r) => r.decision === 'approve' || r.comment.length > 0, { message: 'Say what should change, or why.', path: ['comment'] });
 
 export const VoteInput = z.strictObject({ helpful: z.boolean() });
+/** "Did this help?" from a page: yes or no, and on no, what was missing (one short line, optional). */
+export const FeedbackForm = z.strictObject({
+  helpful: z.enum(['1', '0']),
+  missing: line(300, 0).optional(),
+  _csrf: z.string().optional(),
+});
+/** A maintainer confirms an entry is right for a release. */
+export const ConfirmInput = z.strictObject({
+  release: z.string().trim().max(20).regex(/^\d+(?:\.\d+)*$/, 'Write a release number like 9.0.'),
+  _csrf: z.string().optional(),
+});
 export const MergeInput = z.strictObject({ into: z.string().max(64).regex(SLUG_RE, 'Give the id of the surviving entry.'), comment: comment.default('') });
 export const RetireInput = z.strictObject({ comment: comment.pipe(z.string().min(1, 'Say why it is retired.')) });
 /** A preview gets the same checks as a submission: without them it is a way to make the server parse anything. */

@@ -29,8 +29,28 @@ export async function loadSeedOnce(repo: FaqRepository, seedDir: string, log: (m
       signatures: s.signatures,
     };
     const html = { causeHtml: renderMarkdown(s.cause, 'cause'), fixHtml: renderMarkdown(s.fix, 'fix') };
-    entries.push(newEntry(s.id, fields, html, { authors: [TEAM_AUTHOR], status: 'approved', note: 'Shipped with Onramp' }));
+    const entry = newEntry(s.id, fields, html, { authors: [TEAM_AUTHOR], status: 'approved', note: 'Shipped with Onramp' });
+    entries.push(s.checked ? { ...entry, checked: { release: s.checked.release, on: s.checked.on } } : entry);
   }
   await repo.seed(entries);
   return entries.length;
+}
+
+/**
+ * Stores that were seeded before entries kept the release they were confirmed on get it from the
+ * seed files, once: entries the team shipped and nobody has confirmed since.
+ */
+export async function backfillChecked(repo: FaqRepository, seedDir: string): Promise<number> {
+  const TASK = 'seed-checked';
+  if (repo.hasRun(TASK)) return 0;
+  const seeds = new Map(loadFaqSeed(seedDir, [], []).map((s) => [s.id, s]));
+  const changed: FaqEntry[] = [];
+  for (const summary of repo.summaries()) {
+    const seed = seeds.get(summary.id);
+    if (!seed?.checked || summary.checked || !summary.authors.includes(TEAM_AUTHOR)) continue;
+    const entry = repo.get(summary.id);
+    if (entry) changed.push({ ...entry, checked: { release: seed.checked.release, on: seed.checked.on } });
+  }
+  await repo.saveRun(TASK, changed);
+  return changed.length;
 }

@@ -122,10 +122,11 @@ export function createFaqService({ repo, search, accounts, catalog }: FaqDeps) {
       return entry;
     },
 
-    async vote(user: SessionUser, id: string, helpful: boolean) {
+    /** A reader's "did this help?": an account or a visitor's id, one answer each, with what was missing on "no". */
+    async vote(readerId: string, id: string, helpful: boolean, missing?: string) {
       const entry = get(id);
       if (entry.status !== 'approved') throw notFound('There is no FAQ entry at this address.');
-      await repo.vote({ entryId: entry.id, userId: user.id, helpful, at: new Date().toISOString() });
+      await repo.vote({ entryId: entry.id, userId: readerId, helpful, ...(!helpful && missing ? { missing } : {}), at: new Date().toISOString() });
       return { ...repo.votes(entry.id), yours: helpful };
     },
 

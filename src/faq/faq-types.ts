@@ -5,7 +5,7 @@ export type FaqStatus = (typeof STATUSES)[number];
 export type Deployment = (typeof DEPLOYMENTS)[number];
 export type Phase = (typeof PHASES)[number];
 
-export const DECISIONS = ['approve', 'request-changes', 'reject', 'merge', 'retire'] as const;
+export const DECISIONS = ['approve', 'request-changes', 'reject', 'merge', 'retire', 'confirm'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 /** Size caps, checked on input (the Markdown renderer caps again on its side). */
@@ -42,6 +42,17 @@ export interface Review {
   by: string;
   decision: Decision;
   comment: string;
+  /** The comment as sanitized HTML (user Markdown), made once when the decision is saved. */
+  commentHtml?: string;
+}
+
+/** The release an entry was last confirmed to be right for, and when (seed entries carry it in their files). */
+export interface CheckedOn {
+  release: string;
+  /** YYYY-MM-DD */
+  on: string;
+  /** The maintainer who confirmed it (absent for the seed). */
+  by?: string;
 }
 
 export interface FaqEntry extends EntryFields {
@@ -60,6 +71,7 @@ export interface FaqEntry extends EntryFields {
   origin?: string;
   /** Idempotency key of an import (e.g. `mbox:<root message-id>`). */
   importKey?: string;
+  checked?: CheckedOn;
   createdAt: string;
   updatedAt: string;
 }
@@ -67,7 +79,7 @@ export interface FaqEntry extends EntryFields {
 /** What lists need of an entry; kept in memory so that lists never parse whole entries. */
 export type EntrySummary = Pick<
   FaqEntry,
-  'id' | 'title' | 'status' | 'phase' | 'deployment' | 'releases' | 'tags' | 'steps' | 'authors' | 'origin' | 'mergedInto' | 'importKey' | 'createdAt' | 'updatedAt'
+  'id' | 'title' | 'status' | 'phase' | 'deployment' | 'releases' | 'tags' | 'steps' | 'authors' | 'origin' | 'mergedInto' | 'importKey' | 'checked' | 'createdAt' | 'updatedAt'
 >;
 
 export const summarize = (e: FaqEntry): EntrySummary => ({
@@ -83,14 +95,19 @@ export const summarize = (e: FaqEntry): EntrySummary => ({
   origin: e.origin,
   mergedInto: e.mergedInto,
   importKey: e.importKey,
+  checked: e.checked,
   createdAt: e.createdAt,
   updatedAt: e.updatedAt,
 });
 
+/** "Did this help?" on an entry: one per reader (an account, or a visitor's id), which they can change. */
 export interface FaqVote {
   entryId: string;
+  /** The reader: a user id, or a visitor's learner id (`anon-…`). */
   userId: string;
   helpful: boolean;
+  /** On "no": what was missing, in the reader's words (one short line). */
+  missing?: string;
   at: string;
 }
 

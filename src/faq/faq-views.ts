@@ -120,7 +120,9 @@ export function publicEntry(e: FaqEntry, people: People, votes: { helpful: numbe
     fixHtml: e.fixHtml,
     authors: people.names(e.authors),
     votes,
+    checked: e.checked ?? null,
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
   };
 }
+

@@ -22,6 +22,9 @@ export interface StepView {
 
 export type StepDecorator = (req: Request, view: StepView) => Record<string, unknown>;
 
+/** A part another feature adds to the learner's dashboard (the contributor's FAQ entries), as render data. */
+export type DashboardPart = (req: Request) => Record<string, unknown>;
+
 /**
  * What a feature offers the app: its pages (mounted at the root), its JSON API (under /api), parts of
  * the step page, and work at start and stop. What it offers other features are its ports, returned
@@ -41,6 +44,7 @@ export interface Feature {
   /** Parsers for bodies other than JSON and forms, each mounted for its own routes only. */
   bodyParsers?: RequestHandler[];
   stepDecorators?: StepDecorator[];
+  dashboardParts?: DashboardPart[];
   start?: () => Promise<void>;
   stop?: () => void | Promise<void>;
 }

@@ -134,10 +134,27 @@ export function variantLabel(c: VariantCondition): string {
   return ['If you install', c.deployment.length ? names('deployment') : '', c.platform.length ? `on ${names('platform')}` : ''].filter(Boolean).join(' ');
 }
 
-/** Code blocks get a copy button; it stays hidden until the page script can make it work. */
+/** Blocks that show what a command printed: nothing in them is meant to be run, so they get no copy button. */
+const OUTPUT_LANGS = new Set(['console', 'text', 'plaintext', 'txt', 'output', 'log']);
+const SHELL_LANGS = new Set(['bash', 'sh', 'shell', 'zsh']);
+
+/**
+ * The opening of a code block: a `pre` labelled with what it holds, which a keyboard can focus because
+ * a long line scrolls inside it, and a copy button that the stylesheet puts in a bar above the code (with
+ * the label), so it never covers the end of a line. The button stays hidden until the page script can
+ * make it work; sample output gets none. The markup is otherwise the block it always was, and the bar
+ * adds no text to it, so what reads a block (copy scripts, "what you should see") finds the code.
+ */
+export function codeBlockStart(lang: string): string {
+  const kind = OUTPUT_LANGS.has(lang) ? (lang === 'console' ? 'Terminal' : 'Output') : SHELL_LANGS.has(lang) ? 'Commands' : lang ? lang.toUpperCase() : 'Code';
+  const copy = OUTPUT_LANGS.has(lang) ? '' : '<button type="button" class="copy-btn" hidden>Copy</button>';
+  return `<div class="code-block">${copy}<pre tabindex="0" role="group" aria-label="${kind}">`;
+}
+
+/** Code blocks get their bar and a focusable `pre` (see codeBlockStart). */
 function addCopyButtons(html: string): string {
   return html
-    .replaceAll('<pre><code', '<div class="code-block"><button type="button" class="copy-btn" hidden>Copy</button><pre><code')
+    .replace(/<pre><code class="hljs(?: language-([\w+#.-]{1,40}))?">/g, (m, lang: string | undefined) => `${codeBlockStart(lang ?? '')}${m.slice(5)}`)
     .replaceAll('</code></pre>', '</code></pre></div>');
 }
 
@@ -228,9 +245,7 @@ marked.use({
       const lang = (token.lang ?? '').match(/^\S*/)![0];
       const cls = /^[\w+#.-]{1,40}$/.test(lang) ? `hljs language-${lang}` : 'hljs';
       const body = (token.escaped ? token.text : escapeCode(token.text)).replace(/\n$/, '');
-      const i = codeBlocks.push(
-        `<div class="code-block"><button type="button" class="copy-btn" hidden>Copy</button><pre><code class="${cls}">${body}\n</code></pre></div>`,
-      );
+      const i = codeBlocks.push(`${codeBlockStart(cls === 'hljs' ? '' : lang)}<code class="${cls}">${body}\n</code></pre></div>`);
       return `${codeMark}${i - 1}:\n`;
     },
   },

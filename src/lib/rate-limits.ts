@@ -45,6 +45,8 @@ export function createRateLimits(config: Config) {
       skipSuccessfulRequests: true,
       message: 'Too many join attempts. Check the code and try again in a few minutes.',
     }),
+    // "Did this help?" needs no account, so it is counted per address.
+    feedback: limiter(config.rateLimits.feedback, 60 * 60 * 1000, { message: 'Thank you: you have sent a lot of feedback in the last hour. Please wait a little.' }),
     api: limiter(config.rateLimits.api, 60_000, { message: 'Too many requests. Slow down.' }),
   };
 }

@@ -2,6 +2,7 @@ import type { Feature } from '../lib/feature.ts';
 import type { Store } from '../lib/store/store.ts';
 import type { Catalog } from '../workshops/workshops-port.ts';
 import { createProgressRepository } from './progress-repository.ts';
+import { createGuideReadsRepository } from './guide-reads-repository.ts';
 import { createProgressService } from './progress-service.ts';
 import { createProgressStreams, type ProgressStreamOptions } from './progress-stream.ts';
 import { progressRoutes } from './progress-routes.ts';
@@ -16,9 +17,9 @@ export interface ProgressDeps {
   streams: ProgressStreamOptions;
 }
 
-/** Learner progress: steps done, checkpoint attempts (also from a terminal), and the drop-off funnels maintainers read. */
+/** Learner progress: steps done, checkpoint attempts (also from a terminal), guides read, and the drop-off funnels maintainers read. */
 export function progressFeature(deps: ProgressDeps): Feature & { progress: ReturnType<typeof createProgressService>; streams: ReturnType<typeof createProgressStreams> } {
-  const progress = createProgressService(createProgressRepository(deps.store), deps.catalog);
+  const progress = createProgressService(createProgressRepository(deps.store), deps.catalog, createGuideReadsRepository(deps.store));
   const streams = createProgressStreams(deps.streams);
   progress.onChange((e) => streams.publish(e));
   return {

@@ -6,8 +6,10 @@ export interface ProgressSummary {
   done: number;
   total: number;
   percent: number;
-  /** The step to resume at: the last visited unfinished step, else the first unfinished one. */
+  /** The step to resume at: the first one not done (the last step once all are done), its title and number. */
   resumeStep: string;
+  resumeTitle: string;
+  resumeNumber: number;
   startedAt?: string;
   updatedAt?: string;
   steps: Readonly<Record<string, Readonly<StepRecord>>>;
@@ -34,11 +36,25 @@ export interface Funnel {
   steps: { id: string; title: string; done: number; here: number; stalled: number }[];
 }
 
+/** A learning path for one learner: which parts are done (a guide read, a workshop finished). */
+export interface PathSummary {
+  slug: string;
+  done: number;
+  total: number;
+  items: { type: 'guide' | 'workshop'; slug: string; done: boolean; progress?: ProgressSummary }[];
+}
+
 /** What other features may ask of learner progress. */
 export interface ProgressPort {
   summary(learnerId: string | undefined, slug: string): ProgressSummary;
   all(learnerId: string | undefined): ProgressSummary[];
   onChange(listener: ProgressListener): void;
+  /** Guides the learner has read. */
+  guidesRead(learnerId: string | undefined): ReadonlySet<string>;
+  /** Records a guide as read by the learner. */
+  readGuide(learnerId: string, slug: string): Promise<void>;
+  /** A learning path's parts for the learner, done or not. */
+  pathSummary(learnerId: string | undefined, slug: string): PathSummary;
   /** Remembers the step a learner is on (written only when it changes). */
   visit(learnerId: string, slug: string, stepId: string): Promise<void>;
   /** The learner's latest checkpoint attempt on a step, judged again, if it is attempt `n`. */

@@ -8,6 +8,7 @@ import type { ProgressService } from './progress-service.ts';
 import { CheckpointOutput } from './progress-schemas.ts';
 
 const DoneForm = z.strictObject({ done: z.enum(['1', '0']), _csrf: z.string().optional() });
+const CsrfOnly = z.strictObject({ _csrf: z.string().optional() });
 const CheckpointForm = z.strictObject({ output: CheckpointOutput, _csrf: z.string().optional() });
 
 const stepUrl = (slug: string, step: string) => `/workshops/${slug}/steps/${step}`;
@@ -31,6 +32,15 @@ export function progressRoutes(deps: { progress: ProgressService; catalog: Catal
       return res.redirect(303, `/workshops/${workshop.slug}`);
     }
     res.redirect(303, stepUrl(workshop.slug, step.id));
+  });
+
+  // For a reader who has saved nothing yet: reading a guide counts only once they have an id.
+  r.post('/guides/:slug/read', async (req, res) => {
+    const guide = catalog.guide(req.params.slug);
+    parse(CsrfOnly, req.body, 400);
+    await progress.readGuide(learnerId(req, true)!, guide.slug);
+    flash(res, 'Marked as read: it counts on your learning paths.');
+    res.redirect(303, `/guides/${guide.slug}`);
   });
 
   // The verdict is shown by the step page at ?attempt=N: this post only records the attempt.

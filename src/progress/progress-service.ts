@@ -5,12 +5,13 @@ import type { DeepReadonly } from '../lib/store/store.ts';
 import { notFound } from '../lib/errors.ts';
 import type { Catalog } from '../workshops/workshops-port.ts';
 import type { CheckpointAttempt, ProgressRepository, WorkshopProgress } from './progress-repository.ts';
-import type { Funnel, ProgressEvent, ProgressListener, ProgressPort, ProgressSummary } from './progress-port.ts';
+import type { GuideReadsRepository } from './guide-reads-repository.ts';
+import type { Funnel, PathSummary, ProgressEvent, ProgressListener, ProgressPort, ProgressSummary } from './progress-port.ts';
 
 const STALLED_MS = 7 * 24 * 60 * 60 * 1000;
 const FUNNEL_TTL_MS = 60_000;
 
-export function createProgressService(repo: ProgressRepository, catalog: Catalog): ProgressPort & ProgressAdmin {
+export function createProgressService(repo: ProgressRepository, catalog: Catalog, reads: GuideReadsRepository): ProgressPort & ProgressAdmin {
   const listeners: ProgressListener[] = [];
   let funnelCache: { at: number; value: Promise<Funnel[]> } | undefined;
 
@@ -22,18 +23,25 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
   function summarize(workshop: Workshop, p: DeepReadonly<WorkshopProgress> | undefined): ProgressSummary {
     const steps = p?.steps ?? {};
     const done = workshop.steps.filter((s) => steps[s.id]?.done).length;
-    const firstOpen = workshop.steps.find((s) => !steps[s.id]?.done)?.id ?? workshop.steps.at(-1)!.id;
-    const last = p?.lastStep && workshop.stepById.has(p.lastStep) && !steps[p.lastStep]?.done ? p.lastStep : undefined;
+    // Resuming means the first step not done yet, wherever the learner looked last.
+    const firstOpen = workshop.steps.find((s) => !steps[s.id]?.done) ?? workshop.steps.at(-1)!;
     return {
       workshop: workshop.slug,
       done,
       total: workshop.steps.length,
       percent: Math.round((done / workshop.steps.length) * 100),
-      resumeStep: last ?? firstOpen,
+      resumeStep: firstOpen.id,
+      resumeTitle: firstOpen.title,
+      resumeNumber: firstOpen.index + 1,
       startedAt: p?.startedAt,
       updatedAt: p?.updatedAt,
       steps,
     };
+  }
+
+  function guidesRead(learnerId: string | undefined): ReadonlySet<string> {
+    const r = learnerId ? reads.peek(learnerId) : undefined;
+    return new Set(r ? Object.keys(r.guides) : []);
   }
 
   function emit(e: ProgressEvent) {
@@ -79,7 +87,32 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
         .map(({ w, p }) => summarize(w, p));
     },
 
-    /** Remembers where the learner is, so "Resume" brings them back; written only when it changes. */
+    /** Guides the learner has read, by slug. */
+    guidesRead,
+
+    /** Records that a learner read a guide (once: later reads write nothing). */
+    async readGuide(learnerId: string, slug: string): Promise<void> {
+      const guide = catalog.guide(slug);
+      if (reads.peek(learnerId)?.guides[guide.slug]) return;
+      const r = reads.get(learnerId) ?? { learnerId, guides: {} };
+      r.guides[guide.slug] = new Date().toISOString();
+      await reads.save(r);
+    },
+
+    /** A learning path's parts, each done or not: a guide once read, a workshop once every step is done. */
+    pathSummary(learnerId: string | undefined, slug: string): PathSummary {
+      const path = catalog.path(slug);
+      const read = guidesRead(learnerId);
+      const items = path.items.map((it) => {
+        if (it.type === 'guide') return { ...it, done: read.has(it.slug) };
+        const p = learnerId ? repo.peek(learnerId, it.slug) : undefined;
+        const progress = p ? summarize(catalog.workshop(it.slug), p) : undefined;
+        return { ...it, done: !!progress && progress.done === progress.total, progress };
+      });
+      return { slug: path.slug, items, done: items.filter((i) => i.done).length, total: items.length };
+    },
+
+    /** Remembers where the learner is (live sessions follow it); written only when it changes. */
     async visit(learnerId: string, slug: string, stepId: string): Promise<void> {
       catalog.step(slug, stepId);
       if (repo.peek(learnerId, slug)?.lastStep === stepId) return;
@@ -168,10 +201,19 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
         merged.push(target);
       }
       if (merged.length) await repo.move(merged, fromLearnerId);
+      const visitorReads = reads.get(fromLearnerId);
+      if (visitorReads) {
+        const mine = reads.get(toLearnerId) ?? { learnerId: toLearnerId, guides: {} };
+        for (const [guide, at] of Object.entries(visitorReads.guides)) if (!mine.guides[guide] || at < mine.guides[guide]) mine.guides[guide] = at;
+        await reads.move(mine, fromLearnerId);
+      }
     },
 
     /** A deleted account's progress goes with it. */
-    forget: (learnerId: string) => repo.remove(learnerId, [...catalog.workshops().keys()]),
+    async forget(learnerId: string): Promise<void> {
+      await repo.remove(learnerId, [...catalog.workshops().keys()]);
+      await reads.remove(learnerId);
+    },
 
     funnels(now = Date.now()): Promise<Funnel[]> {
       if (!funnelCache || now - funnelCache.at > FUNNEL_TTL_MS) {

@@ -1,7 +1,7 @@
 import type { SessionsEnv } from './sessions-context.ts';
 import type { SessionUser } from '../lib/web/roles.ts';
 import type { ProgressListener } from '../progress/progress-port.ts';
-import { conflict, forbidden } from '../lib/errors.ts';
+import { conflict, forbidden, notFound } from '../lib/errors.ts';
 import type { LiveBroker, Subscriber } from './live-broker.ts';
 import type { LiveEmitter } from './live-emitter.ts';
 import { applyProgress } from './participant-progress.ts';
@@ -75,6 +75,18 @@ export function createLiveService(deps: {
       const at = workshopOf(s.workshop)?.stepById.has(step ?? '') ? step! : p.currentStep;
       p.stuck = { note, step: at, at: new Date().toISOString(), matches: matchesFor(note) };
       if (!p.stuckSteps.includes(at)) p.stuckSteps.push(at);
+      await emitter.emit(s.id, { participants: [p] }, [participantEvent(p)]);
+      return p;
+    },
+
+    /** A host or helper takes a stuck participant ("I'm on it"): the other helpers see it live, the participant on their page. */
+    async claim(s: LiveSession, helper: SessionUser, participantId: string): Promise<Participant> {
+      if (!isStaff(sessions.access(s, helper))) throw forbidden('Only the hosts and helpers of this session can do that.');
+      const found = repo.participant(open(s).id, participantId);
+      if (!found) throw notFound('Nobody with that id is in this session.');
+      if (!found.stuck) throw conflict(`${found.username} is no longer stuck.`);
+      const p = structuredClone(found);
+      p.stuck!.claimedBy = { userId: helper.id, name: helper.username, at: new Date().toISOString() };
       await emitter.emit(s.id, { participants: [p] }, [participantEvent(p)]);
       return p;
     },

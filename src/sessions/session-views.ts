@@ -15,13 +15,14 @@ export function sessionView(s: LiveSession, access: Access, baseUrl: string, nam
     endsAt: endsAt(s),
     durationMinutes: s.durationMinutes,
     capacity: s.capacity,
+    description: s.description ?? null,
     status: phaseOf(s),
     roomStep: s.roomStep ?? null,
     hosts: names(s.hosts),
     series: s.series ?? null,
     url: `${baseUrl}/sessions/${s.id}`,
     calendarUrl: `${baseUrl}/sessions/${s.id}/calendar.ics`,
-    ...(inside ? { code: s.code, displayCode: formatCode(s.code), joinUrl: `${baseUrl}/join/${s.code}` } : {}),
+    ...(inside ? { code: s.code, displayCode: formatCode(s.code), joinUrl: `${baseUrl}/join/${s.code}`, callUrl: s.callUrl ?? null } : {}),
     ...(isStaff(access) ? { helpers: names(s.helpers) } : {}),
     access,
   };
@@ -91,7 +92,10 @@ export function stuckByStep(workshop: Workshop | undefined, participants: Partic
     .map((s) => ({
       id: s.id,
       title: s.title,
-      people: participants.filter((p) => p.stuck?.step === s.id).map((p) => ({ username: p.username, note: p.stuck!.note, at: p.stuck!.at, matches: p.stuck!.matches })),
+      people: participants
+        .filter((p) => p.stuck?.step === s.id)
+        .sort((a, b) => a.stuck!.at.localeCompare(b.stuck!.at))
+        .map((p) => ({ userId: p.userId, username: p.username, note: p.stuck!.note, at: p.stuck!.at, matches: p.stuck!.matches, claimedBy: p.stuck!.claimedBy ?? null })),
     }))
     .filter((g) => g.people.length > 0);
 }

@@ -77,6 +77,12 @@ export function sessionsApi(ctx: SessionsContext): Router {
     res.json({ stuck: p.stuck });
   });
 
+  r.post('/sessions/:id/stuck/:userId/claim', requireUser, async (req, res) => {
+    parse(CsrfOnly, req.body, 400);
+    const p = await live.claim(sessions.get(req.params.id), me(req), String(req.params.userId));
+    res.json({ userId: p.userId, stuck: p.stuck });
+  });
+
   r.delete('/sessions/:id/stuck', requireUser, async (req, res) => {
     await live.unstuck(sessions.get(req.params.id), me(req));
     res.status(204).end();

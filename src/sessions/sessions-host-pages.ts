@@ -5,7 +5,8 @@ import { AppError, forbidden } from '../lib/errors.ts';
 import { fieldErrors } from '../lib/validate.ts';
 import type { z } from 'zod';
 import type { SessionsContext } from './sessions-context.ts';
-import { AnnouncementBody, AnswerBody, CsrfOnly, PinBody, RoomStepBody } from './sessions-schemas.ts';
+import { AnnouncementBody, AnswerBody, CsrfOnly, EndForm, PinBody, RoomStepBody } from './sessions-schemas.ts';
+import { phaseOf } from './session-time.ts';
 import { reportCsv } from './report-csv.ts';
 import { isStaff } from './sessions-types.ts';
 
@@ -46,7 +47,33 @@ export function sessionsHostPages(ctx: SessionsContext): Router {
   r.post('/sessions/:id/host/announcements', requireUser, action(AnnouncementBody, (req, b) => room.announce(id(req), currentUser(req)!, b.text)));
   r.post('/sessions/:id/host/room-step', requireUser, action(RoomStepBody, (req, b) => room.setRoomStep(id(req), currentUser(req)!, b.step)));
   r.post('/sessions/:id/host/start', requireUser, action(CsrfOnly, (req) => room.start(id(req), currentUser(req)!)));
-  r.post('/sessions/:id/host/end', requireUser, action(CsrfOnly, (req) => room.end(id(req), currentUser(req)!), 'report', 'The session has ended.'));
+  // Ending cannot be undone and stops everyone's live page: it is asked for on a page of its own first.
+  const runnable = (req: Request) => {
+    const s = sessions.get(req.params.id);
+    const access = sessions.access(s, currentUser(req));
+    if (access !== 'host' && access !== 'admin') throw forbidden('Only the hosts of this session can end it.');
+    return s;
+  };
+  r.get('/sessions/:id/host/end', requireUser, (req, res) => {
+    const s = runnable(req);
+    if (phaseOf(s) === 'ended') return res.redirect(303, `/sessions/${s.id}/report`);
+    const state = live.state(s, currentUser(req));
+    res.render('sessions/end', { title: `End · ${s.title}`, session: state.session, participants: state.room.participants, stuck: state.room.stuck, open: state.questions.filter((q) => !q.answered).length });
+  });
+  r.post('/sessions/:id/host/end', requireUser, async (req, res) => {
+    runnable(req);
+    const parsed = EndForm.safeParse(req.body);
+    // Without the confirmation (an old page, a stray click), the question is asked first.
+    if (!parsed.success || parsed.data.confirm !== 'yes') return res.redirect(303, `/sessions/${id(req)}/host/end`);
+    await room.end(id(req), currentUser(req)!);
+    flash(res, 'The session has ended.');
+    res.redirect(303, `/sessions/${id(req)}/report`);
+  });
+  r.post('/sessions/:id/host/stuck/:userId/claim', requireUser,
+    action(CsrfOnly, async (req) => {
+      const p = await live.claim(sessions.get(req.params.id), currentUser(req)!, String(req.params.userId));
+      return `You are on it: the other helpers see that you are helping ${p.username}.`;
+    }));
   r.post('/sessions/:id/host/questions/:qid/answer', requireUser,
     action(AnswerBody, (req, b) => room.answer(id(req), currentUser(req)!, String(req.params.qid), b.answer || undefined)));
   r.post('/sessions/:id/host/questions/:qid/pin', requireUser,

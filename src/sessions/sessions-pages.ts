@@ -7,7 +7,7 @@ import type { SessionsContext } from './sessions-context.ts';
 import { normalizeCode } from './join-code.ts';
 import { JoinBody, QuestionBody, SessionForm, StuckBody, VoteForm } from './sessions-schemas.ts';
 import { sessionCalendar } from './session-calendar.ts';
-import { zonedToUtc } from './session-time.ts';
+import { phaseOf, zonedToUtc } from './session-time.ts';
 import { sessionView, sortQuestions, questionView } from './session-views.ts';
 import type { LiveSession } from './sessions-types.ts';
 
@@ -24,19 +24,21 @@ export function sessionsPages(ctx: SessionsContext): Router {
   const workshopTitle = (slug: string) => sessions.workshops().get(slug)?.title ?? slug;
 
   /** Small forms answer with a message on the page they came from (they work without JavaScript). */
-  function back(req: Request, res: Response, s: LiveSession, message?: string) {
+  /** `toHelp`: the form was the step's "I'm stuck" panel, which comes back open with what it found. */
+  function back(req: Request, res: Response, s: LiveSession, message?: string, toHelp = false) {
     if (message) flash(res, message);
     const step = typeof req.body?.step === 'string' && isSlug(req.body.step) ? req.body.step : undefined;
-    res.redirect(303, step ? `/workshops/${s.workshop}/steps/${step}#live-session` : `/sessions/${s.id}#questions`);
+    const stepUrl = `/workshops/${s.workshop}/steps/${step}`;
+    res.redirect(303, !step ? `/sessions/${s.id}#questions` : toHelp ? `${stepUrl}?help=open#stuck` : `${stepUrl}#live-session`);
   }
 
-  async function orMessage(req: Request, res: Response, s: LiveSession, action: () => Promise<unknown>, done?: string) {
+  async function orMessage(req: Request, res: Response, s: LiveSession, action: () => Promise<unknown>, done?: string, toHelp = false) {
     try {
       await action();
-      back(req, res, s, done);
+      back(req, res, s, done, toHelp);
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500 || err.status === 403) throw err;
-      back(req, res, s, Object.values(err.details ?? {})[0] ?? err.message);
+      back(req, res, s, Object.values(err.details ?? {})[0] ?? err.message, toHelp);
     }
   }
 
@@ -77,7 +79,9 @@ export function sessionsPages(ctx: SessionsContext): Router {
     const s = sessions.get(req.params.id);
     res.type('text/calendar; charset=utf-8');
     res.attachment(`onramp-session-${s.startsAt.slice(0, 10)}.ics`);
-    res.send(sessionCalendar(s, workshopTitle(s.workshop), config.baseUrl, sessions.names(s.hosts)));
+    // Those in the session (the hosts who send it out, participants) get the join code and the call link in it.
+    const inside = sessions.access(s, currentUser(req)) !== 'none';
+    res.send(sessionCalendar(s, workshopTitle(s.workshop), config.baseUrl, sessions.names(s.hosts), inside));
   });
 
   r.get('/sessions/:id', (req, res) => {
@@ -119,11 +123,18 @@ export function sessionsPages(ctx: SessionsContext): Router {
     if (!currentUser(req)) return res.redirect(303, `/login?next=${encodeURIComponent(`/join/${code}`)}`);
     const s = sessions.byCode(code);
     if (!s) return renderJoin(res, code, 'No session has that code. Check it with your host.', 404);
+    let participant;
     try {
-      await live.join(s, currentUser(req)!);
+      ({ participant } = await live.join(s, currentUser(req)!));
     } catch (err) {
       if (err instanceof AppError && err.status === 409) return renderJoin(res, code, err.message, 409);
       throw err;
+    }
+    // A session under way: straight to the step the room is on (or where this participant is).
+    if (phaseOf(s) === 'live') {
+      const step = s.roomStep ?? participant.currentStep;
+      flash(res, `You joined “${s.title}”.${s.roomStep ? ' This is the step the room is on.' : ''}`);
+      return res.redirect(303, `/workshops/${s.workshop}/steps/${step}#live-session`);
     }
     flash(res, `You joined “${s.title}”.`);
     res.redirect(303, `/sessions/${s.id}`);
@@ -132,13 +143,13 @@ export function sessionsPages(ctx: SessionsContext): Router {
   r.post('/sessions/:id/stuck', requireUser, ctx.limits.submit, async (req, res) => {
     const s = sessions.get(req.params.id);
     const parsed = StuckBody.safeParse(req.body);
-    if (!parsed.success) return back(req, res, s, Object.values(fieldErrors(parsed.error))[0]);
-    await orMessage(req, res, s, () => live.stuck(s, currentUser(req)!, parsed.data.note ?? '', parsed.data.step), 'Your hosts can see that you are stuck; help is on the way.');
+    if (!parsed.success) return back(req, res, s, Object.values(fieldErrors(parsed.error))[0], true);
+    await orMessage(req, res, s, () => live.stuck(s, currentUser(req)!, parsed.data.note ?? '', parsed.data.step), 'Your hosts can see that you are stuck; help is on the way.', true);
   });
 
   r.post('/sessions/:id/unstuck', requireUser, async (req, res) => {
     const s = sessions.get(req.params.id);
-    await orMessage(req, res, s, () => live.unstuck(s, currentUser(req)!));
+    await orMessage(req, res, s, () => live.unstuck(s, currentUser(req)!), undefined, true);
   });
 
   r.post('/sessions/:id/questions', requireUser, ctx.limits.submit, async (req, res) => {

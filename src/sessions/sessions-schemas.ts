@@ -5,7 +5,7 @@ import { checkUserMarkdown } from '../lib/markdown-limits.ts';
 import { isTimeZone } from './session-time.ts';
 
 /** Caps on everything a person types; a pasted error is capped in bytes, not characters. */
-export const LIMITS = { title: 120, note: 4096, question: 500, answer: 4000, announcement: 1000, people: 10, occurrences: 26 };
+export const LIMITS = { title: 120, description: 2000, note: 4096, question: 500, answer: 4000, announcement: 1000, people: 10, occurrences: 26 };
 
 const csrf = { _csrf: z.string().optional() };
 /** One line of text (titles, questions, announcements): no line breaks or control characters reach a calendar or a CSV. */
@@ -20,11 +20,34 @@ const usernameList = z
   .transform((s) => s.split(/[\s,]+/).filter(Boolean))
   .pipe(z.array(Username).max(LIMITS.people, `At most ${LIMITS.people} people.`));
 
+// Control characters and bidirectional overrides go; line breaks stay (the page and the .ics keep them).
+const description = z
+  .string()
+  .max(LIMITS.description * 2)
+  .transform((s) => s.replace(/\r\n?|[\u0085\u2028\u2029]/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\n{3,}/g, '\n\n').trim())
+  .pipe(z.string().max(LIMITS.description, `The description can be at most ${LIMITS.description} characters.`));
+/** A video-call link: https only, no credentials in it. Empty means none. */
+const callUrl = z
+  .string()
+  .trim()
+  .max(500, 'Use a link of at most 500 characters.')
+  .refine((s) => {
+    if (!s) return true;
+    try {
+      const u = new URL(s);
+      return u.protocol === 'https:' && !!u.hostname && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'The video-call link must be an https:// address.');
+
 const shared = {
   workshop: slug,
   title: text(3, LIMITS.title, 'The title'),
   durationMinutes: intIn(15, 8 * 60),
   capacity: intIn(1, 2000),
+  description: description.optional(),
+  callUrl: callUrl.optional(),
 };
 
 /** The host's form: wall-clock date and time in a zone the browser fills in (UTC without JavaScript). */
@@ -66,3 +89,5 @@ export const AnnouncementBody = z.strictObject({ text: text(1, LIMITS.announceme
 export const RoomStepBody = z.strictObject({ step, ...csrf });
 export const VoteForm = z.strictObject({ on: z.enum(['1', '0']).optional(), ...csrf });
 export const CsrfOnly = z.strictObject(csrf);
+/** Ending a session from the confirmation page: the form says it was confirmed. */
+export const EndForm = z.strictObject({ confirm: z.literal('yes').optional(), ...csrf });

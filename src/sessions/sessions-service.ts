@@ -14,6 +14,8 @@ export interface NewSession {
   startsAt: Date;
   durationMinutes: number;
   capacity: number;
+  description?: string;
+  callUrl?: string;
   coHosts?: string[];
   helpers?: string[];
   /** Weekly occurrences, 1 for a single session. */
@@ -111,6 +113,8 @@ export function createSessionsService(repo: SessionsRepository, env: SessionsEnv
           startsAt: start.toISOString(),
           durationMinutes: input.durationMinutes,
           capacity: input.capacity,
+          ...(input.description ? { description: input.description } : {}),
+          ...(input.callUrl ? { callUrl: input.callUrl } : {}),
           hosts,
           helpers,
           ...(seriesId ? { series: { id: seriesId, rule: 'weekly' as const, count, index } } : {}),

@@ -33,6 +33,10 @@ export interface LiveSession {
   startsAt: string;
   durationMinutes: number;
   capacity: number;
+  /** What the session covers, as the host wrote it (plain text, line breaks kept). */
+  description?: string;
+  /** The video call the session happens in (https only); shown to those in the session. */
+  callUrl?: string;
   hosts: string[];
   helpers: string[];
   series?: { id: string; rule: 'weekly'; count: number; index: number };
@@ -50,6 +54,8 @@ export interface Stuck {
   step: string;
   at: string;
   matches: { id: string; title: string }[];
+  /** The host or helper who said "I'm on it". */
+  claimedBy?: { userId: string; name: string; at: string };
 }
 
 export interface Participant {

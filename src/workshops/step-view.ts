@@ -5,6 +5,11 @@ import type { StepDecorator } from '../lib/feature.ts';
 import { learnerId, rawProfile } from '../lib/web/roles.ts';
 import type { ProgressPort } from '../progress/progress-port.ts';
 
+/** Where the StarlingX community answers questions: the guides that say so, when they are loaded. */
+export function communityChannels(guides: ReadonlyMap<string, { title: string }>): { href: string; label: string }[] {
+  return ['getting-help', 'office-hours'].flatMap((slug) => (guides.has(slug) ? [{ href: `/guides/${slug}`, label: guides.get(slug)!.title }] : []));
+}
+
 /**
  * Renders a step page: the step for the reader's deployment profile, their progress, the verdict of
  * the checkpoint attempt the address names (`?attempt=N`, only their own), and every feature's part.
@@ -12,7 +17,7 @@ import type { ProgressPort } from '../progress/progress-port.ts';
 export function renderStep(
   req: Request,
   res: Response,
-  deps: { progress: ProgressPort; decorators: readonly StepDecorator[] },
+  deps: { progress: ProgressPort; decorators: readonly StepDecorator[]; guides: () => ReadonlyMap<string, { title: string }> },
   workshop: Workshop,
   step: Step,
 ): void {
@@ -23,7 +28,13 @@ export function renderStep(
   const view = { workshop, step, checkpoint: attempt && { output: attempt.output, passed: attempt.result.passed } };
   const extras = Object.assign({}, ...deps.decorators.map((d) => d(req, view)));
   const profile = toProfile(rawProfile(req));
+  const params = new URLSearchParams({ workshop: workshop.slug, step: step.id });
   res.render('workshops/step', {
+    // "I'm stuck" opens in place; a form of its own (raising a hand) comes back to it open.
+    helpOpen: req.query.help === 'open',
+    askUrl: `/ask?${params}`,
+    channels: communityChannels(deps.guides()),
+    attemptNumber: n ?? 0,
     title: `${step.title} · ${workshop.title}`,
     workshop,
     step,

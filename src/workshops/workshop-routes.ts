@@ -2,11 +2,12 @@ import { Router, type Request } from 'express';
 import { DEPLOYMENTS, LEVELS, PLATFORMS } from '../content/content-schemas.ts';
 import type { Workshop } from '../content/content-loader.ts';
 import { htmlFor, toProfile, type Profile } from '../content/profile.ts';
-import type { StepDecorator } from '../lib/feature.ts';
+import type { DashboardPart, StepDecorator } from '../lib/feature.ts';
 import { currentUser, learnerId, rawProfile } from '../lib/web/roles.ts';
-import type { ProgressPort } from '../progress/progress-port.ts';
+import type { ProgressPort, ProgressSummary } from '../progress/progress-port.ts';
 import type { Catalog } from './catalog.ts';
 import { renderStep } from './step-view.ts';
+import { homeGoals, startWorkshop } from './home-goals.ts';
 
 const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -29,21 +30,37 @@ export function catalogFilter(workshops: Iterable<Workshop>, q: Record<string, u
   return { list, filters: { level: level ?? '', deployment: deployment ?? '', platform: platform ?? '', tag: tag ?? '', q: text ?? '' }, fromProfile: chosen === undefined && !!profile.deployment };
 }
 
-export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort; decorators: readonly StepDecorator[] }): Router {
+/** The workshop to resume: the unfinished one the learner worked on last, with the first step not done. */
+export function resumeOf(list: ProgressSummary[]): ProgressSummary | undefined {
+  return list.filter((s) => s.done < s.total).sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
+}
+
+export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort; decorators: readonly StepDecorator[]; dashboardParts?: readonly DashboardPart[] }): Router {
   const { catalog, progress } = deps;
   const r = Router();
   const content = () => catalog.content;
   const summaries = (req: Request) => new Map(progress.all(learnerId(req)).map((s) => [s.workshop, s]));
   const profileOf = (req: Request) => toProfile(rawProfile(req));
 
+  /** Parts done per learning path, for a learner who has started something. */
+  const pathsDone = (req: Request) => {
+    const id = learnerId(req);
+    return new Map(id ? [...content().paths.keys()].map((slug) => [slug, progress.pathSummary(id, slug)]) : []);
+  };
+
   r.get('/', (req, res) => {
     const c = content();
+    const mine = summaries(req);
     res.render('home', {
       title: 'Start here',
       workshops: [...c.workshops.values()],
       guides: [...c.guides.values()].sort((a, b) => a.order - b.order),
       paths: [...c.paths.values()],
-      progress: summaries(req),
+      pathsDone: pathsDone(req),
+      goals: homeGoals(c),
+      start: startWorkshop(c),
+      resume: resumeOf([...mine.values()]),
+      progress: mine,
       profile: profileOf(req),
     });
   });
@@ -65,32 +82,48 @@ export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort;
     const { workshop, step } = catalog.step(req.params.slug, req.params.step);
     const id = learnerId(req);
     if (id) await progress.visit(id, workshop.slug, step.id);
-    renderStep(req, res, deps, workshop, step);
+    renderStep(req, res, { ...deps, guides: () => content().guides }, workshop, step);
   });
 
   r.get('/guides', (_req, res) => {
     res.render('workshops/guides', { title: 'Guides', guides: [...content().guides.values()].sort((a, b) => a.order - b.order) });
   });
 
-  r.get('/guides/:slug', (req, res) => {
+  // Reading a guide counts on the learner's paths; a reader who has saved nothing yet gets no cookie for it
+  // (the page offers "Mark as read" instead).
+  r.get('/guides/:slug', async (req, res) => {
     const guide = catalog.guide(req.params.slug);
-    res.render('workshops/guide', { title: guide.title, guide, guideHtml: htmlFor(guide, profileOf(req)), profile: profileOf(req) });
+    const id = learnerId(req);
+    if (id) await progress.readGuide(id, guide.slug);
+    const paths = [...content().paths.values()].filter((p) => p.items.some((it) => it.type === 'guide' && it.slug === guide.slug));
+    res.render('workshops/guide', { title: guide.title, guide, guideHtml: htmlFor(guide, profileOf(req)), profile: profileOf(req), read: !!id, paths });
   });
 
   r.get('/paths/:slug', (req, res) => {
     const path = catalog.path(req.params.slug);
-    const progressBySlug = summaries(req);
-    const items = path.items.map((it) =>
-      it.type === 'guide'
-        ? { ...it, title: content().guides.get(it.slug)!.title, summary: content().guides.get(it.slug)!.summary }
-        : { ...it, title: content().workshops.get(it.slug)!.title, summary: content().workshops.get(it.slug)!.summary, progress: progressBySlug.get(it.slug) },
-    );
-    res.render('workshops/path', { title: path.title, learningPath: path, items });
+    const summary = progress.pathSummary(learnerId(req), path.slug);
+    const items = summary.items.map((it) => {
+      const c = it.type === 'guide' ? content().guides.get(it.slug)! : content().workshops.get(it.slug)!;
+      return { ...it, title: c.title, summary: c.summary };
+    });
+    res.render('workshops/path', { title: path.title, learningPath: path, items, done: summary.done, total: summary.total, started: !!learnerId(req) });
   });
 
   r.get('/dashboard', (req, res) => {
-    const list = progress.all(learnerId(req)).map((s) => ({ ...s, workshop: content().workshops.get(s.workshop)! }));
-    res.render('workshops/dashboard', { title: 'Your dashboard', list, signedIn: !!currentUser(req), paths: [...content().paths.values()], progress: summaries(req), profile: profileOf(req) });
+    const list = progress
+      .all(learnerId(req))
+      .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))
+      .map((s) => ({ ...s, workshop: content().workshops.get(s.workshop)! }));
+    res.render('workshops/dashboard', {
+      title: 'Your dashboard',
+      list,
+      signedIn: !!currentUser(req),
+      paths: [...content().paths.values()],
+      pathsDone: pathsDone(req),
+      progress: summaries(req),
+      profile: profileOf(req),
+      ...(deps.dashboardParts ? Object.assign({}, ...deps.dashboardParts.map((part) => part(req))) : {}),
+    });
   });
 
   return r;

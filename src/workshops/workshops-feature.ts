@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { Feature, StepDecorator } from '../lib/feature.ts';
+import type { DashboardPart, Feature, StepDecorator } from '../lib/feature.ts';
 import type { CookieJar } from '../lib/web/cookies.ts';
 import type { Profile } from '../content/profile.ts';
 import type { ProgressPort } from '../progress/progress-port.ts';
@@ -9,17 +9,21 @@ import { workshopsApi } from './workshops-api.ts';
 import { profileRoutes } from './profile-routes.ts';
 import { takeawayRoutes } from './takeaway-routes.ts';
 import { offlineAnswersRoutes } from './offline-answers-routes.ts';
+import { askRoutes } from './ask-routes.ts';
 
-/** Home, catalog, workshops and their steps, guides, paths, the dashboard and the deployment profile. */
+/** Home, catalog, workshops and their steps, guides, paths, the dashboard, the deployment profile and "Ask the community". */
 export function workshopsFeature(deps: {
   catalog: Catalog;
   progress: ProgressPort;
   jar: CookieJar;
   decorators: readonly StepDecorator[];
+  /** What other features add to the dashboard. */
+  dashboardParts?: readonly DashboardPart[];
   saveProfile: (userId: string, p: Profile) => Promise<void>;
+  baseUrl: string;
 }): Feature {
   return {
-    pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)).use(takeawayRoutes(deps)).use(offlineAnswersRoutes(deps)),
+    pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)).use(takeawayRoutes(deps)).use(offlineAnswersRoutes(deps)).use(askRoutes(deps)),
     api: workshopsApi(deps.catalog),
   };
 }

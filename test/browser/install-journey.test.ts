@@ -70,9 +70,26 @@ describe.skipIf(!hasChromium)('a newcomer follows the guided install in a real b
     await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')]);
     await page.goto(`${base}/workshops/demo-install`);
     expect((await page.textContent('#start-button'))!.trim()).toBe('Resume');
-    await page.click('#start-button');
-    expect(page.url()).toBe(`${base}/workshops/demo-install/steps/verify`);
+    // Home greets the returning learner with the step to resume, and leads there.
+    await page.goto(base);
+    expect((await page.textContent('#resume-button'))!.trim()).toBe('Resume: Step 3 – Verify');
+    await Promise.all([page.waitForURL('**/steps/verify'), page.click('#resume-button')]);
     expect(await page.textContent('.progress-text')).toContain('2 of 3 steps done');
+
+    // "Did this help?" at the end of the step: no, and what was missing.
+    await page.click('#step-feedback summary');
+    await page.fill('#step-feedback-missing', 'How long the unlock takes');
+    await Promise.all([page.waitForNavigation(), page.click('#step-feedback button:has-text("Send")')]);
+    expect(await page.textContent('.flash')).toContain('maintainers read what was missing');
+
+    // Reading the path's guide counts on the path and the dashboard.
+    await page.goto(`${base}/paths/demo-path`);
+    expect(await page.textContent('#path-progress')).toBe('0 of 2 parts done');
+    await Promise.all([page.waitForURL('**/guides/demo-guide'), page.click('.path a:has-text("Demo guide")')]);
+    expect(await page.textContent('.guide-read')).toContain('You have read this guide');
+    await page.goto(`${base}/dashboard`);
+    expect(await page.textContent('main')).toContain('1 of 2 parts done');
+    expect(await page.textContent('main')).toContain('Resume: Step 3 – Verify');
     expect(problems, problems.join('\n')).toEqual([]);
     await context.close();
   }, 60_000);

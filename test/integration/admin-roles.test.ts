@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, vi, beforeAll, afterAll } from 'vitest';
 import request from 'supertest';
 import { Readable } from 'node:stream';
 import { buildApp, csrfFrom, signUp, logIn, type TestApp, setRole } from '../support/app.ts';
@@ -100,6 +100,25 @@ describe('npm run create-admin', () => {
       await agent.get('/admin/users').expect(200);
       await logIn(t.app, 'piped', 'piped admin passphrase');
     } finally {
+      await t.close();
+    }
+  });
+
+  it('when the server runs on another port or address, then the sign-in address printed is that one, and says where it comes from', async () => {
+    const t = await buildApp();
+    const said: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((m: string) => void said.push(m));
+    try {
+      await t.store.close();
+      await createAdmin(['--username', 'port-admin', '--password', 'a long admin passphrase'], { ...envOf(t), PORT: '8123' });
+      expect(said.join('\n')).toContain('Sign in at http://127.0.0.1:8123/login.');
+      expect(said.join('\n')).toContain('HOST and PORT (127.0.0.1:8123');
+      said.length = 0;
+      await createAdmin(['--username', 'proxied-admin', '--password', 'a long admin passphrase'], { ...envOf(t), BASE_URL: 'https://onramp.example.org' });
+      expect(said.join('\n')).toContain('Sign in at https://onramp.example.org/login.');
+      expect(said.join('\n')).toMatch(/comes from BASE_URL.*same settings/);
+    } finally {
+      spy.mockRestore();
       await t.close();
     }
   });

@@ -73,7 +73,7 @@ describe('hostile Markdown through submit, review and render', () => {
     await maintainer.post(`/review/${entry.id}/decision`).type('form').send({ _csrf: csrfFrom(review.text), decision: 'approve' }).expect(303);
 
     const res = await request(t.app).get(`/faq/${entry.id}`).expect(200);
-    const cause = res.text.slice(res.text.indexOf('data-field="cause"'), res.text.indexOf('<section class="votes"'));
+    const cause = res.text.slice(res.text.indexOf('data-field="cause"'), res.text.indexOf('<section class="did-this-help"'));
     expectInert(cause.slice(cause.indexOf('>') + 1));
     expect(res.text).toContain('Attack ' + name.replace(/'/g, '&#39;') + ' &lt;img src=x onerror=alert(1)&gt;');
     expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -44,14 +44,24 @@ describe('"this fixed it" votes', () => {
     await request(t.app).post('/api/faq/no-such-entry/votes').set('authorization', `Bearer ${token}`).send({ helpful: true }).expect(404);
   });
 
-  it('when a visitor tries to vote, then they are asked to sign in and nothing is counted', async () => {
+  it('when a visitor answers without an account, then their browser counts once, and "no" keeps what was missing', async () => {
     const page = await request(t.app).get('/faq/kubectl-refused');
-    expect(page.text).toContain('to say whether it helped');
+    expect(page.text).toContain('Did this help?');
+    expect(page.text).not.toContain('to say whether it helped');
     const agent = request.agent(t.app);
-    const withForm = await agent.get('/faq');
-    const res = await agent.post('/faq/kubectl-refused/votes').type('form').send({ _csrf: csrfFrom(withForm.text), helpful: '1' }).expect(302);
-    expect(res.headers.location).toMatch(/^\/login\?next=/);
-    expect(t.store.count('faqVotes')).toBe(3);
+    const withForm = await agent.get('/faq/kubectl-refused');
+    const csrf = csrfFrom(withForm.text);
+    await agent.post('/faq/kubectl-refused/votes').type('form').send({ _csrf: csrf, helpful: '1' }).expect(303);
+    const res = await agent.post('/faq/kubectl-refused/votes').type('form').send({ _csrf: csrf, helpful: '0', missing: 'The path of admin.conf on 10.0' }).expect(303);
+    expect(res.headers.location).toBe('/faq/kubectl-refused#votes');
+    expect(t.store.count('faqVotes')).toBe(4);
+    const again = await agent.get('/faq/kubectl-refused');
+    expect(again.text).toContain('You said: this did not help');
+    expect(again.text).toContain('value="The path of admin.conf on 10.0"');
+    // A line break in the field is not a second line anywhere.
+    await agent.post('/faq/kubectl-refused/votes').type('form').send({ _csrf: csrf, helpful: '0', missing: 'two\r\nlines' }).expect(303);
+    const stored = [...t.store.values<{ missing?: string }>('faqVotes')].find((v) => v.missing?.startsWith('two'));
+    expect(stored!.missing).toBe('two lines');
   });
 
   it('when an entry is not public, then it cannot be voted on', async () => {

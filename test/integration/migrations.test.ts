@@ -58,4 +58,23 @@ describe('data migrations of the embedded store', () => {
     expect(log).toEqual([]);
     await store.close();
   });
+
+  it('when reviewers commented before comments were Markdown, then start-up renders them once, sanitized, and the author sees them rendered', async () => {
+    const dir = tempDir('migrate-comments');
+    const store = await openStore(join(dir, 'store'), { log: () => {} });
+    const now = new Date().toISOString();
+    const fields = { title: 'An older entry', errorText: '', deployment: ['any'], phase: 'install', releases: 'any', cause: 'c', fix: 'f', sources: [], tags: [], steps: [], signatures: [] };
+    await store.commit([
+      { c: 'meta', k: 'schema', v: { version: 1, at: now } },
+      { c: 'users', k: 'u1', v: { id: 'u1', username: 'olduser', usernameKey: 'olduser', passwordHash: 'x', role: 'contributor', createdAt: now, sessionVersion: 1 } },
+      { c: 'faq', k: 'an-older-entry', v: { id: 'an-older-entry', ...fields, causeHtml: '<p>c</p>', fixHtml: '<p>f</p>', authors: ['u1'], status: 'changes-requested', revisions: [{ at: now, by: 'u1', note: 'x', fields }],
+        reviews: [{ at: now, by: 'u1', decision: 'request-changes', comment: 'Add the **exact** command: `system host-list` <script>alert(1)</script>' }], createdAt: now, updatedAt: now } },
+    ]);
+    await migrate(store, MIGRATIONS, () => {});
+    const review = store.get<{ reviews: { commentHtml?: string }[] }>('faq', 'an-older-entry')!.reviews[0]!;
+    expect(review.commentHtml).toContain('<strong>exact</strong>');
+    expect(review.commentHtml).toContain('<code>system host-list</code>');
+    expect(review.commentHtml).not.toContain('<script');
+    await store.close();
+  });
 });

@@ -44,6 +44,9 @@ describe('reading', () => {
     expect(res.text).toContain('Finish three steps');
     expect(res.text).toContain('A test runner');
     expect(res.text).toMatch(/href="\/workshops\/demo-install\/steps\/prepare" id="start-button">\s*Start/);
+    // The steps come first, right under the Start button, not after the long introduction.
+    expect(res.text.indexOf('id="steps"')).toBeLessThan(res.text.indexOf('Finish three steps'));
+    expect(res.text.indexOf('id="steps"')).toBeLessThan(res.text.indexOf('This workshop exists for the test suite'));
   });
 
   it('when a step is opened, then it shows the rendered Markdown, copy button, progress bar and pager', async () => {

@@ -90,16 +90,20 @@ describe('session pages', () => {
     expect(confirm.text).toContain('Evening install');
     const joined = await alice.post('/join').type('form').send({ _csrf: csrfFrom(confirm.text), code: s.code });
     expect(joined.status).toBe(303);
-    expect(joined.headers.location).toBe(`/sessions/${s.id}`);
+    // The session is under way: the participant lands on the step (the room has none set: theirs).
+    expect(joined.headers.location).toBe('/workshops/demo-install/steps/prepare#live-session');
 
     const step = await alice.get('/workshops/demo-install/steps/prepare').expect(200);
     expect(step.text).toContain('id="live-session"');
     expect(step.text).toContain("I'm done with this step");
     const stuck = await alice.post(`/sessions/${s.id}/stuck`).type('form').send({ _csrf: csrfFrom(step.text), step: 'prepare', note: '<img src=x onerror=alert(1)>' });
     expect(stuck.status).toBe(303);
-    expect(stuck.headers.location).toBe('/workshops/demo-install/steps/prepare#live-session');
-    const after = await alice.get('/workshops/demo-install/steps/prepare').expect(200);
-    expect(after.text).toContain('You raised your hand');
+    expect(stuck.headers.location).toBe('/workshops/demo-install/steps/prepare?help=open#stuck');
+    // One control: the raised hand and what the note matched, in the "I'm stuck" panel, open.
+    const after = await alice.get(stuck.headers.location!).expect(200);
+    expect(after.text).toContain('<details class="help-panel" id="stuck" open>');
+    expect(after.text).toContain('<summary id="stuck-title">Your hand is raised</summary>');
+    expect(after.text).toContain("I'm no longer stuck");
 
     const dashboard = await h.get(`/sessions/${s.id}/host`).expect(200);
     expect(dashboard.text).toContain('alice');
@@ -158,7 +162,7 @@ describe('session pages', () => {
     const refused = await post(alice, `/sessions/${s.id}`, `${dash}/end`, {});
     expect(refused.status).toBe(403);
 
-    const ended = await post(h, dash, `${dash}/end`, {});
+    const ended = await post(h, dash, `${dash}/end`, { confirm: 'yes' });
     expect(ended.headers.location).toBe(`/sessions/${s.id}/report`);
     const report = await h.get(`/sessions/${s.id}/report`).expect(200);
     expect(report.text).toContain('alice');

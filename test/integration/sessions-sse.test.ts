@@ -82,6 +82,31 @@ describe('live streams (SSE)', () => {
     expect(bobStream.events.some((e) => e.event === 'participant' || e.data.includes('secret-note'))).toBe(false);
   });
 
+  it('when a helper says "I\'m on it" for a stuck participant, then the other hosts see it live and participants\' streams do not', async () => {
+    const r = await room();
+    const helper = await apiUser(t.app, 'helper1');
+    await t.store.commit([{ c: 'liveSessions', k: r.id, v: { ...t.store.get<{ helpers: string[] }>('liveSessions', r.id)!, helpers: [t.ports.users.byUsername('helper1')!.id] } }]);
+    await join(r.alice, r.code);
+    await join(r.bob, r.code);
+    const hostStream = await sse(`/api/sessions/${r.id}/events`, bearer(r.host));
+    const bobStream = await sse(`/api/sessions/${r.id}/my-events`, bearer(r.bob));
+    await bobStream.next((e) => e.event === 'room');
+    await request(t.app).post(`/api/sessions/${r.id}/stuck`).set(bearer(r.alice)).send({ note: 'vm will not boot' }).expect(200);
+    const aliceId = t.ports.users.byUsername('alice')!.id;
+    // Bob is a participant: he may not claim anyone.
+    await request(t.app).post(`/api/sessions/${r.id}/stuck/${aliceId}/claim`).set(bearer(r.bob)).send({}).expect(403);
+    const started = Date.now();
+    const claimed = await request(t.app).post(`/api/sessions/${r.id}/stuck/${aliceId}/claim`).set(bearer(helper)).send({}).expect(200);
+    expect(claimed.body.stuck.claimedBy).toMatchObject({ name: 'helper1' });
+    const seen = await hostStream.next((e) => e.event === 'participant' && JSON.parse(e.data).stuck?.claimedBy?.name === 'helper1');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(JSON.parse(seen.data)).toMatchObject({ username: 'alice', stuck: { note: 'vm will not boot', claimedBy: { name: 'helper1' } } });
+    await new Promise((res) => setTimeout(res, 100));
+    expect(bobStream.events.some((e) => e.data.includes('claimedBy'))).toBe(false);
+    // Someone who is not stuck cannot be claimed.
+    await request(t.app).post(`/api/sessions/${r.id}/stuck/${t.ports.users.byUsername('bob')!.id}/claim`).set(bearer(helper)).send({}).expect(409);
+  });
+
   it('when a client reconnects with Last-Event-ID, then it gets exactly the events it missed', async () => {
     const r = await room();
     await join(r.alice, r.code);

@@ -36,6 +36,7 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
     RATE_LIMIT_SIGNUP: '1000',
     RATE_LIMIT_SUBMIT: '1000',
     RATE_LIMIT_JOIN: '1000',
+    RATE_LIMIT_FEEDBACK: '1000',
     BACKUP_INTERVAL_HOURS: '0',
     ...env,
   });

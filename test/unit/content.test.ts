@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadContent } from '../../src/content/content-loader.ts';
 import { loadFaqSeed, seedReferenceProblems } from '../../src/content/faq-seed.ts';
 import { FIXTURES } from '../support/app.ts';
+import { homeGoals } from '../../src/workshops/home-goals.ts';
 
 function contentCopy(): string {
   const dir = tempDir('content');
@@ -126,6 +127,21 @@ describe('the shipped content', () => {
     for (const id of ['networks', 'troubleshooting-basics', 'bare-metal-aio-sx', 'distributed-cloud', 'office-hours']) expect(c.guides.has(id), id).toBe(true);
     // Every page that shows commands says what it was checked against.
     for (const w of c.workshops.values()) for (const s of w.steps) if (/<code class="hljs language-(bash|console)/.test(s.html)) expect(s.sources.length, s.file).toBeGreaterThan(0);
+    // The home page's cards lead where they say: every link names the page it opens, and none is missing.
+    const cards = Object.fromEntries(homeGoals(c).map((g) => [g.title, g.links]));
+    expect(Object.fromEntries(Object.entries(cards).map(([k, links]) => [k, links.map((l) => l.href)]))).toEqual({
+      'Try it on my laptop or one server': ['/workshops/aio-simplex-virtual', '/guides/bare-metal-aio-sx'],
+      'Run Kubernetes workloads at the edge': ['/workshops/first-kubernetes-app', '/workshops/aio-duplex-virtual'],
+      OpenStack: ['/workshops/openstack-aio-sx', '/guides/how-starlingx-fits'],
+      'Many sites': ['/guides/distributed-cloud', '/guides/choose-your-deployment'],
+      'An offline site or a slow link': ['/workshops/registry-mirror'],
+      'Contribute code or docs': ['/workshops/contributor-first-change', '/faq/new'],
+    });
+    for (const l of Object.values(cards).flat()) {
+      const [, kind, slug] = l.href.split('/') as [string, string, string];
+      const target = kind === 'workshops' ? c.workshops.get(slug) : kind === 'guides' ? c.guides.get(slug) : undefined;
+      expect(l.label, l.href).toBe(target?.title ?? 'Write a troubleshooting entry');
+    }
   });
 });
 

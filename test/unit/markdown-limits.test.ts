@@ -33,7 +33,7 @@ describe('user Markdown: the worst text the limits accept', () => {
     expect(userMarkdownProblem(md)).toBeUndefined();
     const html = renderUser(md);
     expect(html).toContain('<strong>"Download images"</strong>');
-    expect(html).toContain('<pre><code class="hljs language-bash">grep -A3');
+    expect(html).toContain('aria-label="Commands"><code class="hljs language-bash">grep -A3');
   });
 });
 
@@ -78,7 +78,7 @@ describe('user Markdown: code blocks', () => {
     expect(html).not.toMatch(/<script|<img|onerror="/);
     expect(html).toContain('<code class="hljs">&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;\n</code>');
     expect(html).toContain('onramp-code-0123456789abcdef01234567-0:');
-    expect(html).toContain('<li>in a list:<div class="code-block"><button type="button" class="copy-btn" hidden>Copy</button><pre><code class="hljs language-bash">');
+    expect(html).toContain('<li>in a list:<div class="code-block"><button type="button" class="copy-btn" hidden>Copy</button><pre tabindex="0" role="group" aria-label="Commands"><code class="hljs language-bash">');
     expect(html.match(/class="code-block"/g)).toHaveLength(2);
   });
 

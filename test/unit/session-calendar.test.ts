@@ -24,4 +24,17 @@ describe('.ics calendar of a session', () => {
     expect(props).toContain('SUMMARY:Install AIO-SX\\, together');
     expect(props.find((p) => p.startsWith('X-WR-CALNAME:'))).toMatch(/^X-WR-CALNAME:Onramp: Install AIO-SX\\?, together$/);
   });
+
+  it('when those in the session download it, then it carries the join link and code, the video call and the description; the public file has neither', () => {
+    const s = { ...session('Install night'), code: 'ABCD2345', callUrl: 'https://meet.example.org/onramp-night', description: 'Bring a laptop with 32 GB.\nWe start with the networks.' } as LiveSession;
+    const inside = properties(sessionCalendar(s, 'AIO-SX', 'https://onramp.example', ['ada'], true));
+    const description = inside.find((p) => p.startsWith('DESCRIPTION:'))!;
+    expect(description).toContain('Join: https://onramp.example/join/ABCD2345\\nJoin code: ABCD-2345\\nVideo call: https://meet.example.org/onramp-night');
+    expect(description).toContain('Bring a laptop with 32 GB.\\nWe start with the networks.');
+    expect(inside).toContain('LOCATION:https://meet.example.org/onramp-night');
+    expect(inside).toContain('URL;VALUE=URI:https://onramp.example/join/ABCD2345');
+    const outside = sessionCalendar(s, 'AIO-SX', 'https://onramp.example', ['ada']);
+    expect(outside).not.toContain('ABCD');
+    expect(outside).not.toContain('meet.example.org');
+  });
 });
