@@ -34,6 +34,11 @@ const EnvSchema = z.object({
   PASSWORD_LOGIN: z.enum(['on', 'off']).default('on'),
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must be an smtp:// or smtps:// address').optional(),
   MAIL_FROM: z.string().max(200).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  METRICS_ALLOW: z.string().default('127.0.0.1,::1'),
+  METRICS_TOKEN: z.string().min(24, 'METRICS_TOKEN must be at least 24 characters').optional(),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
 })
   .superRefine((e, ctx) => {
     const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET, e.OIDC_LABEL];
@@ -72,6 +77,12 @@ export interface Config {
   oidc?: { issuer: string; clientId: string; clientSecret: string; label: string };
   /** Whether usernames and passwords sign in (PASSWORD_LOGIN=off leaves only OpenID Connect). */
   passwordLogin: boolean;
+  /** Log lines: JSON for machines (production), pretty for people (development). */
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; format: 'json' | 'pretty' };
+  /** Who may read /metrics: these addresses (exact, after TRUST_PROXY), or a client sending the token. */
+  metrics: { allow: string[]; token?: string };
+  /** How long a stop may take: in-flight requests finish, then connections are cut and the store closed. */
+  shutdownMs: number;
   /** Outgoing mail (notifications); without an SMTP server, none is sent. */
   mail: { smtpUrl?: string; from: string };
 }
@@ -123,6 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       : {}),
     passwordLogin: e.PASSWORD_LOGIN === 'on',
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? `Onramp <onramp@${new URL(baseUrl).hostname}>` },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json') },
+    metrics: { allow: e.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean), token: e.METRICS_TOKEN },
+    shutdownMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   });
 }
 

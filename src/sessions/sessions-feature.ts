@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { AppContext, Feature } from '../lib/feature.ts';
 import type { Store } from '../lib/store/store.ts';
 import { createLiveBroker, type StreamOptions } from './live-broker.ts';
@@ -14,6 +14,8 @@ import { sessionsHostPages } from './sessions-host-pages.ts';
 import { sessionsApi } from './sessions-api.ts';
 import { createEventPruner } from './event-pruner.ts';
 import type { SessionsContext, SessionsEnv } from './sessions-context.ts';
+import { sessionView } from './session-views.ts';
+import { currentUser } from '../lib/web/roles.ts';
 
 export interface SessionsDeps extends AppContext, Omit<SessionsEnv, 'log'> {
   store: Store;
@@ -28,6 +30,8 @@ export function sessionsFeature(deps: SessionsDeps): Feature {
   const repo = createSessionsRepository(deps.store);
   const { heartbeatMs, maxStreams, perUser } = config.sse;
   const broker = createLiveBroker({ heartbeatMs, perUser, total: maxStreams, ...deps.streams });
+  deps.metrics.gauge('onramp_live_streams', 'Open live-session streams (SSE) of hosts, helpers and participants.', () => broker.totals().streams);
+  deps.metrics.gauge('onramp_live_sessions_streaming', 'Live sessions with at least one open stream.', () => broker.totals().sessions);
   const sessions = createSessionsService(repo, env);
   const emitter = createLiveEmitter(repo, broker, (slug) => env.catalog.findWorkshop(slug));
   const live = createLiveService({ repo, sessions, env, broker, emitter, baseUrl: config.baseUrl, log });
@@ -41,10 +45,18 @@ export function sessionsFeature(deps: SessionsDeps): Feature {
   env.accounts.onRevoke(({ userId }) => broker.closeFor({ userId }));
   env.accounts.onSignOut(({ sessionId }) => broker.closeFor({ sid: sessionId }));
 
+  const comingSessions = (req: Request) =>
+    sessions
+      .upcoming()
+      .slice(0, 8)
+      .map((s) => ({ ...sessionView(s, sessions.access(s, currentUser(req)), config.baseUrl, sessions.names), workshopTitle: sessions.workshops().get(s.workshop)?.title ?? s.workshop }));
+
   return {
     pages: Router().use(sessionsPages(ctx)).use(sessionsHostPages(ctx)),
     api: sessionsApi(ctx),
     stepDecorators: [sessionBarDecorator(sessions, repo)],
+    // The office-hours guide says when the community meets newcomers: the coming sessions, from here.
+    guideParts: [{ guide: 'office-hours', data: (req) => ({ comingSessions: comingSessions(req) }) }],
     start: async () => {
       broker.start();
       pruner.start();

@@ -9,6 +9,7 @@ import { MIGRATIONS } from '../../src/migrations/migrations.ts';
 import { loadContent } from '../../src/content/content-loader.ts';
 import { seedFaqIds } from '../../src/content/faq-seed.ts';
 import { createApp, type App, type AppDeps } from '../../src/app.ts';
+import { createLogger } from '../../src/lib/logger.ts';
 import type { Role } from '../../src/lib/web/roles.ts';
 import type { Express } from 'express';
 
@@ -20,6 +21,10 @@ export interface TestApp {
   ports: App['ports'];
   config: Config;
   dir: string;
+  /** Every line the app logged (JSON, as in production), newest last; the last 2,000 are kept. */
+  logs(): string[];
+  /** What a stopping server does first: /readyz turns 503 and answers close their connections. */
+  drain(): void;
   /** Closes the store and opens a new app on the same data folder, as a restart would (with other settings if given). */
   restart(env?: Record<string, string>): Promise<TestApp>;
   close(): Promise<void>;
@@ -49,8 +54,21 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
   await migrate(store, MIGRATIONS, () => {});
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
-  // TEST_LOG=1 shows the app's own log (e.g. the cause of a 500) while debugging a test.
-  const { app, ports, start, close } = createApp({ config, store, content: { current: content }, overrides, log: (m) => { if (process.env.TEST_LOG) console.error(m); } });
+  // The app logs as in production (JSON lines); tests read them with t.logs(), and TEST_LOG=1 shows them
+  // (e.g. the cause of a 500) while debugging a test.
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: config.log.level,
+    format: 'json',
+    destination: {
+      write(line: string) {
+        lines.push(line);
+        if (lines.length > 2000) lines.shift();
+        if (process.env.TEST_LOG) process.stderr.write(line);
+      },
+    },
+  });
+  const { app, ports, start, close, drain } = createApp({ config, store, content: { current: content }, overrides, logger });
   try {
     await start();
   } catch (err) {
@@ -69,6 +87,8 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
     ports,
     config,
     dir,
+    logs: () => [...lines],
+    drain,
     async restart(nextEnv = env) {
       await closeAll();
       return buildApp(nextEnv, dir, overrides);

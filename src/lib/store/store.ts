@@ -43,6 +43,11 @@ export class Store {
   private releaseLock: () => Promise<void> = async () => {};
   private readonly counters = { commits: 0, compactions: 0, lastCompactionMs: 0 };
 
+  /** Open and accepting writes (for /readyz). */
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
   get stats() {
     return { batches: this.group.batches, ...this.counters };
   }
