@@ -1,4 +1,4 @@
-import type { SessionsEnv } from './sessions-context.ts';
+import type { SessionsEnv } from './sessions-env.ts';
 import type { SessionUser } from '../lib/web/roles.ts';
 import type { ProgressListener } from '../progress/progress-port.ts';
 import { conflict, forbidden, notFound } from '../lib/errors.ts';
