@@ -12,6 +12,7 @@ import type { ReportService } from './report-service.ts';
 import type { RoomActions } from './room-actions.ts';
 import type { SessionsService } from './sessions-service.ts';
 import type { SessionsRepository } from './sessions-repository.ts';
+import type { SessionExtension } from './sessions-port.ts';
 
 /** What the feature uses of the rest of the app: each through its port. */
 export interface SessionsEnv {
@@ -34,4 +35,6 @@ export interface SessionsContext {
   reports: ReportService;
   broker: LiveBroker;
   repo: SessionsRepository;
+  /** Features that add to sessions (labs), registered through the port. */
+  extensions: readonly SessionExtension[];
 }

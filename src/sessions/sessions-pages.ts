@@ -119,13 +119,14 @@ export function sessionsPages(ctx: SessionsContext): Router {
     if (!currentUser(req)) return res.redirect(303, `/login?next=${encodeURIComponent(`/join/${code}`)}`);
     const s = sessions.byCode(code);
     if (!s) return renderJoin(res, code, 'No session has that code. Check it with your host.', 404);
+    let notes: string[];
     try {
-      await live.join(s, currentUser(req)!);
+      ({ notes } = await live.join(s, currentUser(req)!));
     } catch (err) {
       if (err instanceof AppError && err.status === 409) return renderJoin(res, code, err.message, 409);
       throw err;
     }
-    flash(res, `You joined “${s.title}”.`);
+    flash(res, [`You joined “${s.title}”.`, ...notes].join(' '));
     res.redirect(303, `/sessions/${s.id}`);
   });
 
