@@ -23,6 +23,7 @@ import { faqFeature } from './faq/faq-feature.ts';
 import { sessionsFeature } from './sessions/sessions-feature.ts';
 import { adminFeature } from './admin/admin-feature.ts';
 import { workshopsFeature } from './workshops/workshops-feature.ts';
+import { labsFeature } from './labs/labs-feature.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -66,6 +67,9 @@ export function createApp(deps: AppDeps) {
   const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress });
   const faqPort = deps.overrides?.faq ?? faq.port;
   const sessions = sessionsFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, faq: faqPort, streams: deps.overrides?.streams });
+  // Labs belong to live sessions: a lab for each participant who joins, all back when the session ends.
+  const labs = labsFeature({ ...ctx, store, catalog, sessions: sessions.port, progress: progress.progress });
+  sessions.port.extend(labs.port);
   const admin = adminFeature({
     accounts: auth.admin,
     storeMetrics: () => ({ store: store.stats, counts: { users: store.count('users'), progress: store.count('progress'), sessions: store.count('sessions') } }),
@@ -75,11 +79,11 @@ export function createApp(deps: AppDeps) {
     catalog,
     progress: progress.progress,
     jar,
-    decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
+    decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? []), ...(labs.stepDecorators ?? [])],
     saveProfile: auth.accounts.saveProfile,
   });
   // The busiest pages (steps) come first: every router a request passes costs it route matching.
-  const features: Feature[] = [workshops, auth, progress, faq, sessions, admin];
+  const features: Feature[] = [workshops, auth, progress, faq, sessions, labs, admin];
 
   const app = express();
   app.set('trust proxy', config.trustProxy);

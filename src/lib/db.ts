@@ -21,6 +21,8 @@ export const STORE_OPTIONS: StoreOptions = {
     liveVotes: { shards: 4 },
     participants: { shards: 8 },
     liveEvents: { shards: 8 },
+    labs: { shards: 2, groups: { session: (l: { sessionId: string }) => l.sessionId } },
+    labWaitlist: { shards: 1, groups: { session: (w: { sessionId: string }) => w.sessionId } },
     meta: { shards: 1 },
   },
 };
