@@ -20,8 +20,12 @@ export interface TestApp {
   ports: App['ports'];
   config: Config;
   dir: string;
+  /** Every line the app logged (shown as well with TEST_LOG=1). */
+  logs: string[];
   /** Closes the store and opens a new app on the same data folder, as a restart would (with other settings if given). */
   restart(env?: Record<string, string>): Promise<TestApp>;
+  /** Stops the app and closes the store, keeping the data folder (for a command-line task to open it). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,7 +53,12 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
   // TEST_LOG=1 shows the app's own log (e.g. the cause of a 500) while debugging a test.
-  const { app, ports, start, close } = createApp({ config, store, content: { current: content }, overrides, log: (m) => { if (process.env.TEST_LOG) console.error(m); } });
+  const logs: string[] = [];
+  const log = (m: string) => {
+    logs.push(m);
+    if (process.env.TEST_LOG) console.error(m);
+  };
+  const { app, ports, start, close } = createApp({ config, store, content: { current: content }, overrides, log });
   try {
     await start();
   } catch (err) {
@@ -58,7 +67,10 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
     await store.close();
     throw err;
   }
+  let closed = false;
   const closeAll = async () => {
+    if (closed) return;
+    closed = true;
     await close();
     await store.close();
   };
@@ -68,10 +80,12 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
     ports,
     config,
     dir,
+    logs,
     async restart(nextEnv = env) {
       await closeAll();
       return buildApp(nextEnv, dir, overrides);
     },
+    stop: closeAll,
     async close() {
       await closeAll();
       rmSync(dir, { recursive: true, force: true });
