@@ -39,7 +39,7 @@ export const loginShell = (command: string) => `bash -lc '${command.replace(/'/g
  * Where to connect: the name resolved, and an address inside the allowed networks. The address, not
  * the name, is checked and then used, so a name that resolves elsewhere on the next lookup changes nothing.
  */
-export async function resolveAllowed(host: string, allow: NetworkAllowList): Promise<{ address: string } | { failure: LabFailure; message: string }> {
+export async function resolveAllowed(host: string, allow: NetworkAllowList, timeoutMs = 5000): Promise<{ address: string } | { failure: LabFailure; message: string }> {
   const outside = (what: string) => ({
     failure: 'not-allowed' as const,
     message: allow.empty
@@ -49,10 +49,18 @@ export async function resolveAllowed(host: string, allow: NetworkAllowList): Pro
   if (allow.empty) return outside(host);
   if (isIP(host)) return allow.allows(host) ? { address: host } : outside(`The address ${host}`);
   let addresses: { address: string }[];
+  let timer: NodeJS.Timeout | undefined;
   try {
-    addresses = await lookup(host, { all: true, verbatim: true });
-  } catch {
-    return { failure: 'no-address', message: `The name ${host} does not resolve to an address.` };
+    // A resolver that does not answer must not hold the check past its limit.
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('late')), timeoutMs)));
+    addresses = await Promise.race([lookup(host, { all: true, verbatim: true }), late]);
+  } catch (err) {
+    const slow = (err as Error).message === 'late';
+    return slow
+      ? { failure: 'timeout', message: `The name ${host} did not resolve within ${Math.round(timeoutMs / 100) / 10} seconds.` }
+      : { failure: 'no-address', message: `The name ${host} does not resolve to an address.` };
+  } finally {
+    clearTimeout(timer);
   }
   const inside = addresses.find((a) => allow.allows(a.address));
   return inside ? { address: inside.address } : outside(`${host} (${addresses.map((a) => a.address).join(', ')})`);
@@ -67,7 +75,7 @@ export async function resolveAllowed(host: string, allow: NetworkAllowList): Pro
 export async function runOnLab(target: LabTarget, command: string | undefined, o: { allow: NetworkAllowList; timeoutMs: number }): Promise<LabRun> {
   const started = Date.now();
   const where = `${target.host} port ${target.port}`;
-  const resolved = await resolveAllowed(target.host, o.allow);
+  const resolved = await resolveAllowed(target.host, o.allow, o.timeoutMs);
   if ('failure' in resolved) return { ok: false, ...resolved, ms: Date.now() - started };
   const left = Math.max(1, o.timeoutMs - (Date.now() - started));
 

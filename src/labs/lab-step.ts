@@ -16,7 +16,7 @@ export function labStepDecorator(deps: { labs: LabsService; sessions: SessionsPo
     if (!user) return {};
     const live = sessions.liveFor(workshop.slug, user);
     if (!live || live.access !== 'participant' || !labs.hasLabs(live.id)) return {};
-    const lab = labs.labOf(live.id, user.id);
+    const lab = labs.heldBy(live.id, user.id);
     if (lab) return { labPanel: stepLab(live.id, lab, labs.secretOf(lab), step, deps.allow) };
     return { labPanel: { kind: 'waiting', sessionId: live.id, stepId: step.id, waiting: labs.placeInLine(live.id, user.id) ?? null } };
   };

@@ -1,5 +1,6 @@
 import type { Step } from '../content/content-loader.ts';
 import type { NetworkAllowList } from '../lib/networks.ts';
+import type { DeepReadonly } from '../lib/store/store.ts';
 import { whyNotCheckable } from './lab-checks.ts';
 import { stateOf, type Lab, type Waiting } from './labs-types.ts';
 
@@ -35,7 +36,7 @@ export function poolCounts(labs: Lab[], waiting: Waiting[]) {
  * The panel on a step page for the participant holding a lab: how to reach it (with the secret, which
  * only they and the hosts see) and, when the step's checkpoint can be run there, the button.
  */
-export function stepLab(sessionId: string, lab: Lab, secret: string, step: Step, allow: NetworkAllowList) {
+export function stepLab(sessionId: string, lab: DeepReadonly<Lab>, secret: string, step: Step, allow: NetworkAllowList) {
   const command = step.checkpoint?.command;
   return {
     kind: 'lab' as const,

@@ -1,4 +1,4 @@
-import type { Op, Store } from '../lib/store/store.ts';
+import type { DeepReadonly, Op, Store } from '../lib/store/store.ts';
 import type { Lab, Waiting } from './labs-types.ts';
 
 const key = (sessionId: string, id: string) => `${sessionId}~${id}`;
@@ -20,6 +20,14 @@ export function createLabsRepository(store: Store) {
         .sort(byName);
     },
     lab: (sessionId: string, id: string) => store.get<Lab>('labs', key(sessionId, id)),
+    /** The lab a user holds, read without copying (step pages ask on every view). */
+    heldBy(sessionId: string, userId: string): DeepReadonly<Lab> | undefined {
+      for (const k of store.keysOf('labs', 'session', sessionId)) {
+        const l = store.peek<Lab>('labs', k);
+        if (l?.holder?.userId === userId) return l;
+      }
+      return undefined;
+    },
     size: (sessionId: string) => store.keysOf('labs', 'session', sessionId).length,
     /** Sessions that have labs (the sweeper looks at them). */
     sessionsWithLabs(): string[] {

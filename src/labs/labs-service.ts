@@ -141,16 +141,19 @@ export function createLabsService(deps: { repo: LabsRepository; box: SecretBox; 
       if (sessions.find(sessionId)?.phase === 'ended') return undefined;
       return repo.pool(sessionId).find((l) => l.holder?.userId === userId);
     },
+    /** The same for a session the caller knows is live (the step pages), read without copies. */
+    heldBy: (sessionId: string, userId: string) => repo.heldBy(sessionId, userId),
     placeInLine(sessionId: string, userId: string): number | undefined {
       const i = repo.waiting(sessionId).findIndex((w) => w.userId === userId);
       return i >= 0 ? i + 1 : undefined;
     },
     /** The password or private key, for the holder and the session's hosts only (callers check who asks). */
-    secretOf: (l: Lab) => box.open(l.secret, sealedFor(l)),
+    secretOf: (l: Pick<Lab, 'sessionId' | 'id' | 'secret'>) => box.open(l.secret, sealedFor(l)),
 
     /** Loads labs into the pool; the first load puts everyone already in the room in line for one. */
     async add(sessionId: string, user: SessionUser, inputs: LabInput[]): Promise<string> {
       const s = runBy(sessionId, user);
+      if (!box.enabled) throw conflict('Labs are off on this server: an admin sets LAB_SECRET to turn them on.');
       if (s.phase === 'ended') throw conflict('This session has ended.');
       const p = plan(sessionId);
       if (p.labs.length + inputs.length > LAB_LIMITS.pool) throw invalid('Some fields need attention.', { form: `A pool holds at most ${LAB_LIMITS.pool} labs; this one has ${p.labs.length}.` });

@@ -121,8 +121,21 @@ describe('a lab pool per live session', () => {
     expect((await stranger.get(`/sessions/${s.id}/labs`)).status).toBe(403);
     expect((await stranger.get(`/api/sessions/${s.id}/labs`)).status).toBe(403);
 
+    // A script sends the file itself.
+    const token = (await request(t.app).post('/api/tokens').send({ username: `host${s.n}`, password: 'correct horse battery', name: 'pool' }).expect(201)).body.token as string;
+    const viaApi = await request(t.app).post(`/api/sessions/${s.id}/labs`).set('Authorization', `Bearer ${token}`).set('Content-Type', 'text/csv')
+      .send(`name,address,port,username,password\nlab-04,127.0.0.1,${lab.port},lab3,${SECRETS[2]}\n`);
+    expect(viaApi.status).toBe(201);
+    expect(viaApi.body).toEqual({ loaded: 1, message: 'Loaded 1 lab.' });
+    const badApi = await request(t.app).post(`/api/sessions/${s.id}/labs`).set('Authorization', `Bearer ${token}`).set('Content-Type', 'text/csv').send('name,address\nx,y\n');
+    expect(badApi.status).toBe(422);
+    expect(Object.values(badApi.body.error.details)).toEqual(['line 1: missing column(s) username']);
+    const listed = (await request(t.app).get(`/api/sessions/${s.id}/labs`).set('Authorization', `Bearer ${token}`)).body;
+    expect(listed.counts).toEqual({ total: 4, free: 4, 'in-use': 0, broken: 0, waiting: 0 });
+    for (const secret of SECRETS) expect(JSON.stringify(listed)).not.toContain(secret);
+
     const stored = [...t.store.values<{ sessionId: string; name: string; secret: unknown; auth: string }>('labs')].filter((l) => l.sessionId === s.id);
-    expect(stored.map((l) => [l.name, l.auth]).sort()).toEqual([['lab-01', 'password'], ['lab-02', 'key'], ['lab-03', 'password']]);
+    expect(stored.map((l) => [l.name, l.auth]).sort()).toEqual([['lab-01', 'password'], ['lab-02', 'key'], ['lab-03', 'password'], ['lab-04', 'password']]);
     for (const secret of SECRETS) expect(JSON.stringify(stored)).not.toContain(secret);
   });
 
@@ -181,6 +194,34 @@ describe('a lab pool per live session', () => {
     const anaId = t.ports.users.byUsername(`ana${s.n}`)!.id;
     expect(flashOf(await follow(s.host, await post(s.host, `/sessions/${s.id}/labs/${lab1.id}/assign`, { userId: anaId })))).toBe(`ana${s.n} has lab-01.`);
     expect((await ana.agent.get(stepPage('verify'))).text).toContain('Your lab: lab-01');
+  });
+});
+
+describe('a server without labs', () => {
+  it('when LAB_SECRET is not set, then step pages and dashboards are as before, and loading a pool is refused with the reason', async () => {
+    const plain = await buildApp();
+    try {
+      await signUp(plain.app, 'plainhost');
+      await setRole(plain, 'plainhost', 'host');
+      const token = (await request(plain.app).post('/api/tokens').send({ username: 'plainhost', password: 'correct horse battery', name: 'x' }).expect(201)).body.token as string;
+      const auth = { Authorization: `Bearer ${token}` };
+      const session = (await request(plain.app).post('/api/sessions').set(auth).send({ workshop: 'demo-install', title: 'No labs', startsAt: new Date().toISOString(), durationMinutes: 60, capacity: 5 }).expect(201)).body;
+      const learner = await signUp(plain.app, 'plainlearner');
+      const learnerToken = (await request(plain.app).post('/api/tokens').send({ username: 'plainlearner', password: 'correct horse battery', name: 'x' }).expect(201)).body.token as string;
+      const joined = await request(plain.app).post('/api/sessions/join').set({ Authorization: `Bearer ${learnerToken}` }).send({ code: session.code }).expect(201);
+      expect(joined.body.notes).toEqual([]);
+      const step = (await learner.get('/workshops/demo-install/steps/unlock')).text;
+      expect(step).not.toContain('id="lab"');
+      expect(step).toContain('Check my output');
+      const hostAgent = await logIn(plain.app, 'plainhost');
+      expect((await hostAgent.get(`/sessions/${session.id}/host`)).text).not.toContain('data-labs-panel');
+      expect((await hostAgent.get(`/sessions/${session.id}/labs`)).text).toContain('Labs are off on this server');
+      const refused = await request(plain.app).post(`/api/sessions/${session.id}/labs`).set(auth).send({ labs: [{ name: 'a', host: '127.0.0.1', username: 'u', password: 'p' }] });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error.message).toBe('Labs are off on this server: an admin sets LAB_SECRET to turn them on.');
+    } finally {
+      await plain.close();
+    }
   });
 });
 
