@@ -15,9 +15,11 @@ export function labStepDecorator(deps: { labs: LabsService; sessions: SessionsPo
     const user = currentUser(req);
     if (!user) return {};
     const live = sessions.liveFor(workshop.slug, user);
-    if (!live || live.access !== 'participant' || !labs.hasLabs(live.id)) return {};
+    if (!live || !labs.hasLabs(live.id)) return {};
+    // Whoever holds a lab sees it (hosts and admins who joined the room too); participants without one, their place in line.
     const lab = labs.heldBy(live.id, user.id);
     if (lab) return { labPanel: stepLab(live.id, lab, labs.secretOf(lab), step, deps.allow) };
+    if (live.access !== 'participant') return {};
     return { labPanel: { kind: 'waiting', sessionId: live.id, stepId: step.id, waiting: labs.placeInLine(live.id, user.id) ?? null } };
   };
 }
