@@ -26,6 +26,7 @@ import { sessionsFeature } from './sessions/sessions-feature.ts';
 import { adminFeature } from './admin/admin-feature.ts';
 import { workshopsFeature } from './workshops/workshops-feature.ts';
 import { notificationsFeature } from './notifications/notifications-feature.ts';
+import { labsFeature } from './labs/labs-feature.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -79,6 +80,9 @@ export function createApp(deps: AppDeps) {
   const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, notifications: notifications.port });
   const faqPort = deps.overrides?.faq ?? faq.port;
   const sessions = sessionsFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, faq: faqPort, streams: deps.overrides?.streams });
+  // Labs belong to live sessions: a lab for each participant who joins, all back when the session ends.
+  const labs = labsFeature({ ...ctx, store, catalog, sessions: sessions.port, progress: progress.progress });
+  sessions.port.extend(labs.port);
   const admin = adminFeature({
     accounts: auth.admin,
     storeMetrics: () => ({ store: store.stats, counts: { users: store.count('users'), progress: store.count('progress'), sessions: store.count('sessions') } }),
@@ -88,14 +92,14 @@ export function createApp(deps: AppDeps) {
     catalog,
     progress: progress.progress,
     jar,
-    decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
+    decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? []), ...(labs.stepDecorators ?? [])],
     dashboardParts: [...(faq.dashboardParts ?? [])],
     guideParts: [...(sessions.guideParts ?? [])],
     saveProfile: auth.accounts.saveProfile,
     baseUrl: config.baseUrl,
   });
   // The busiest pages (steps) come first: every router a request passes costs it route matching.
-  const features: Feature[] = [workshops, auth, progress, faq, sessions, admin, notifications];
+  const features: Feature[] = [workshops, auth, progress, faq, sessions, labs, admin, notifications];
 
   const app = express();
   app.set('trust proxy', config.trustProxy);

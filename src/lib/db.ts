@@ -24,6 +24,8 @@ export const STORE_OPTIONS: StoreOptions = {
     participants: { shards: 8 },
     liveEvents: { shards: 8 },
     notifications: { shards: 4 },
+    labs: { shards: 2, groups: { session: (l: { sessionId: string }) => l.sessionId } },
+    labWaitlist: { shards: 1, groups: { session: (w: { sessionId: string }) => w.sessionId } },
     meta: { shards: 1 },
   },
 };

@@ -8,6 +8,7 @@ import type { RoomActions } from './room-actions.ts';
 import type { SessionsService } from './sessions-service.ts';
 import type { SessionsRepository } from './sessions-repository.ts';
 import type { SessionsEnv } from './sessions-env.ts';
+import type { SessionExtension } from './sessions-port.ts';
 
 export type { SessionsEnv } from './sessions-env.ts';
 
@@ -23,4 +24,6 @@ export interface SessionsContext {
   reports: ReportService;
   broker: LiveBroker;
   repo: SessionsRepository;
+  /** Features that add to sessions (labs), registered through the port. */
+  extensions: readonly SessionExtension[];
 }

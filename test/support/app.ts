@@ -27,6 +27,8 @@ export interface TestApp {
   drain(): void;
   /** Closes the store and opens a new app on the same data folder, as a restart would (with other settings if given). */
   restart(env?: Record<string, string>): Promise<TestApp>;
+  /** Stops the app and closes the store, keeping the data folder (for a command-line task to open it). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -77,7 +79,10 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
     await store.close();
     throw err;
   }
+  let closed = false;
   const closeAll = async () => {
+    if (closed) return;
+    closed = true;
     await close();
     await store.close();
   };
@@ -93,6 +98,7 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
       await closeAll();
       return buildApp(nextEnv, dir, overrides);
     },
+    stop: closeAll,
     async close() {
       await closeAll();
       rmSync(dir, { recursive: true, force: true });
