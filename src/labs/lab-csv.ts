@@ -1,8 +1,9 @@
+import { parse, CsvError as ParseError } from 'csv-parse/sync';
+
 /**
- * The lab pool's CSV, read by a small RFC 4180 reader: fields separated by commas, records by CRLF or
- * LF, a field in double quotes may hold commas, line breaks (a private key) and doubled quotes. No
- * other dialect (no other separator, no comments, no escapes with a backslash). It exists because no
- * CSV library is installed; csv-parse (`csv-parse/sync`) is the one to swap in, behind this function.
+ * The lab pool's CSV (RFC 4180: commas, records by CRLF or LF, a field in double quotes may hold
+ * commas, line breaks (a private key) and doubled quotes), read by csv-parse. What this adds: the line
+ * each record starts on, and errors that tell a host what to fix, with the line.
  */
 
 export interface CsvRow {
@@ -21,56 +22,40 @@ export class CsvError extends Error {
   }
 }
 
-/** Records of the text, blank lines skipped. Linear in the text: one pass, no backtracking. */
+const SENTENCES: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
+  INVALID_OPENING_QUOTE: 'a double quote inside a field that does not start with one (put the whole field in quotes and double the quote)',
+  CSV_INVALID_CLOSING_QUOTE: 'text after the closing quote of a field',
+};
+
+/** Records of the text, blank lines skipped. csv-parse reads in one pass (linear in the text). */
 export function readCsv(text: string): CsvRow[] {
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const rows: CsvRow[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let line = 1;
-  let start = 1;
-  let quoted = false;
-  let wasQuoted = false;
-  const endCell = () => {
-    cells.push(cell);
-    cell = '';
-    wasQuoted = false;
-  };
-  const endRow = () => {
-    endCell();
-    if (cells.length > 1 || cells[0] !== '') rows.push({ line: start, cells });
-    cells = [];
-  };
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-      continue;
-    }
-    if (ch === '"') {
-      if (cell !== '' || wasQuoted) throw new CsvError(line, 'a double quote inside a field that does not start with one (put the whole field in quotes and double the quote)');
-      quoted = true;
-      wasQuoted = true;
-    } else if (ch === ',') endCell();
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      endRow();
-      line++;
-      start = line;
-    } else {
-      if (wasQuoted) throw new CsvError(line, 'text after the closing quote of a field');
-      cell += ch;
-    }
+  let ended = 0; // the line the last good record ended on
+  try {
+    const rows: CsvRow[] = [];
+    parse(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      on_record: (record, context) => {
+        ended = context.lines;
+        rows.push({ line: context.lines - newlinesIn(record), cells: record });
+        return null; // kept in rows, with its line
+      },
+    });
+    return rows;
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    const sentence = SENTENCES[err.code] ?? err.message;
+    // An unclosed quote runs to the end of the text: name the line where the field opened.
+    const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? ended + 1 : Number((err as unknown as { lines?: number }).lines ?? ended + 1);
+    throw new CsvError(line, sentence);
   }
-  if (quoted) throw new CsvError(start, 'a quoted field is not closed');
-  endRow();
-  return rows;
+}
+
+function newlinesIn(cells: string[]): number {
+  let n = 0;
+  for (const c of cells) n += c.match(/\r\n|\n|\r/g)?.length ?? 0;
+  return n;
 }
