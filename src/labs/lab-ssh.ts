@@ -3,21 +3,15 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import ssh2 from 'ssh2';
 import type { NetworkAllowList } from '../lib/networks.ts';
+import type { LabInput } from './labs-types.ts';
 
 /** What Onramp keeps of a command's output: the end, where its verdict is (the checkpoint reads the last 16 KB). */
 export const OUTPUT_KEEP = 64 * 1024;
 /** Past this much output the connection is closed: no checkpoint command prints that much. */
 export const OUTPUT_STOP = 1024 * 1024;
 
-export interface LabTarget {
-  host: string;
-  port: number;
-  username: string;
-  password?: string;
-  privateKey?: string;
-  /** The pinned fingerprint (SHA256:…); without one, the key the lab shows is accepted and returned to be pinned. */
-  hostKey?: string;
-}
+/** Where to connect and how to log in; a `hostKey` is the pinned fingerprint (SHA256:…): without one, the key the lab shows is accepted and returned to be pinned. */
+export type LabTarget = Pick<LabInput, 'host' | 'port' | 'username' | 'password' | 'privateKey' | 'hostKey'>;
 
 export type LabFailure = 'not-allowed' | 'no-address' | 'refused' | 'unreachable' | 'timeout' | 'auth' | 'host-key' | 'failed';
 

@@ -94,6 +94,13 @@ async function joinAs(code: string, name: string): Promise<{ agent: Agent; welco
 
 const labLine = (name: string, port: number, user: string, secret: string) => `${name},127.0.0.1,${port},${user},${secret}`;
 
+/** A pool of two labs (a password and a key), then Ana, Ben and Cleo join in that order. */
+async function twoLabsThreeJoin(s: Awaited<ReturnType<typeof liveSession>>) {
+  const csv = `name,address,port,username,password,private_key\n${labLine('lab-01', lab.port, 'lab1', PASSWORD_A)},\nlab-02,127.0.0.1,${lab.port},lab2,,"${CLIENT_KEY.private}"\n`;
+  await follow(s.host, await post(s.host, `/sessions/${s.id}/labs/import`, { csv }));
+  return { ana: await joinAs(s.code, `ana${s.n}`), ben: await joinAs(s.code, `ben${s.n}`), cleo: await joinAs(s.code, `cleo${s.n}`) };
+}
+
 describe('a lab pool per live session', () => {
   it('when a host loads labs by the form and by CSV, then the pool lists them without secrets; a wrong CSV loads nothing and names the line', async () => {
     const s = await liveSession();
@@ -141,12 +148,7 @@ describe('a lab pool per live session', () => {
 
   it('when participants join, then each gets a different lab shown on every step page; when the pool runs out, the next one waits and the host sees the list', async () => {
     const s = await liveSession();
-    const csv = `name,address,port,username,password,private_key\n${labLine('lab-01', lab.port, 'lab1', PASSWORD_A)},\nlab-02,127.0.0.1,${lab.port},lab2,,"${CLIENT_KEY.private}"\n`;
-    await follow(s.host, await post(s.host, `/sessions/${s.id}/labs/import`, { csv }));
-
-    const ana = await joinAs(s.code, `ana${s.n}`);
-    const ben = await joinAs(s.code, `ben${s.n}`);
-    const cleo = await joinAs(s.code, `cleo${s.n}`);
+    const { ana, ben, cleo } = await twoLabsThreeJoin(s);
     expect(ana.welcome).toMatch(/^You joined “Lab day \d+”\. Your lab is lab-01: its address and login are at the top of every step of the workshop\.$/);
     expect(ben.welcome).toContain('Your lab is lab-02');
     expect(cleo.welcome).toContain('Every lab of this session is in use: you are number 1 on the waiting list');
@@ -375,11 +377,7 @@ function filesUnder(dir: string): { path: string; text: string }[] {
 describe('after the session, and what never leaks', () => {
   it('when the session ends, then every lab is free, nobody waits and no step page shows a lab; no secret is in any page but the holder’s and the hosts’, any log line, export, backup or stored file', async () => {
     const s = await liveSession();
-    const csv = `name,address,port,username,password,private_key\n${labLine('lab-01', lab.port, 'lab1', PASSWORD_A)},\nlab-02,127.0.0.1,${lab.port},lab2,,"${CLIENT_KEY.private}"\n`;
-    await follow(s.host, await post(s.host, `/sessions/${s.id}/labs/import`, { csv }));
-    const ana = await joinAs(s.code, `ana${s.n}`);
-    const ben = await joinAs(s.code, `ben${s.n}`);
-    const cleo = await joinAs(s.code, `cleo${s.n}`);
+    const { ana, ben, cleo } = await twoLabsThreeJoin(s);
     await follow(ana.agent, await post(ana.agent, `/sessions/${s.id}/lab/check`, { step: 'unlock' }));
     await follow(ben.agent, await post(ben.agent, `/sessions/${s.id}/lab/check`, { step: 'unlock' }));
     const admin = await person(`admin${s.n}`, 'admin');
