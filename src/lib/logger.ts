@@ -20,7 +20,7 @@ export function createLogger(options: { level: string; format: 'json' | 'pretty'
   };
   if (options.destination) return pino(settings, options.destination);
   if (options.format === 'pretty') return pino(settings, pretty({ sync: true, destination: 2, colorize: !!process.stderr.isTTY, ignore: 'pid', translateTime: 'SYS:HH:MM:ss.l' }));
-  return pino(settings, pino.destination({ dest: 2, sync: true }));
+  return pino(settings, pino.destination({ dest: 2, sync: false }));
 }
 
 /** The plain message function features take (`log('…')`): info lines of the logger. */
