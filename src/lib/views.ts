@@ -66,9 +66,10 @@ export function expandIncludes(file: string, root: string, stack: string[] = [])
     const body = expandIncludes(path, root, [...stack, file]);
     // The newlines sit inside scriptlet tags, so they print nothing; they start the partial on a line
     // of its own, so its lines keep their own origins.
-    append(out, data?.trim() ? `<% with (${data.trim()}) {\n%>` : '<% {\n%>', () => body.origins[0]!);
+    const partial = openPartial(data?.trim());
+    append(out, partial.open, () => body.origins[0]!);
     append(out, body.text, (k) => body.origins[k]!);
-    append(out, '<%\n} %>', () => ({ file, line }));
+    append(out, partial.close, () => ({ file, line }));
     line += tag.split('\n').length - 1;
     at = m.index! + tag.length;
   }
@@ -78,6 +79,51 @@ export function expandIncludes(file: string, root: string, stack: string[] = [])
     throw new Error(`${file}: write includes as <%- include('path'[, data]) %> so they can be expanded when compiling`);
   }
   return out;
+}
+
+/**
+ * The opening of an expanded partial's block. Data written as an object literal with plain keys
+ * (`{ iso: a.at, current }`) becomes `let` bindings, which V8 resolves like any local; other data
+ * (a variable, a call) needs `with`, whose every name inside is a dynamic lookup.
+ */
+function openPartial(data: string | undefined): { open: string; close: string } {
+  if (!data) return { open: '<% {\n%>', close: '<%\n} %>' };
+  const keys = literalKeys(data);
+  // The data is read before the names are bound, so `{ unread: unread }` reads the page's `unread`.
+  if (keys) return { open: `<% { const __partial = ${data}; { let { ${keys.join(', ')} } = __partial;\n%>`, close: '<%\n} } %>' };
+  return { open: `<% with (${data}) {\n%>`, close: '<%\n} %>' };
+}
+
+/** The keys of `{ a: x, b, c: f(y, z) }`, or undefined when the text is not such a literal (spreads, computed or quoted keys). */
+export function literalKeys(text: string): string[] | undefined {
+  if (!text.startsWith('{') || !text.endsWith('}')) return undefined;
+  const inner = text.slice(1, -1);
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let start = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const ch = inner[i]!;
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+    } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(inner.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (depth !== 0 || quote) return undefined;
+  parts.push(inner.slice(start));
+  const keys: string[] = [];
+  for (const part of parts.map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z_$][\w$]*)\s*(?::|$)/.exec(part);
+    if (!m || RESERVED.has(m[1]!)) return undefined;
+    keys.push(m[1]!);
+  }
+  return keys.length ? keys : undefined;
 }
 
 const SPECIAL = /[&<>'"]/;

@@ -30,6 +30,16 @@ describe('views', () => {
     expect(expected).toContain('&lt;draft&gt;');
   });
 
+  it('when a partial gets data named like the page\'s own locals, or data that is not a literal, then it sees the data on top of the page', async () => {
+    const root = viewsDir({
+      'partials/count.ejs': '<i><%= unread %>:<%= title %><% if (typeof extra !== "undefined") { %>+<%= extra %><% } %></i>',
+      // `{ unread: unread }` reads the page's unread; `{ unread: 'a,b'.split(',').length, extra }` a call and a shorthand; `more` is not a literal.
+      'page.ejs': "<%- include('/partials/count', { unread: unread }) %><%- include('/partials/count', { unread: 'a,b'.split(',').length, extra }) %><%- include('/partials/count', more) %><%= unread %>",
+    });
+    const html = await render(root, 'page.ejs', { title: 'T', unread: 3, extra: 'x', more: { unread: 9, title: 'M' } });
+    expect(html).toBe('<i>3:T+x</i><i>2:T+x</i><i>9:M+x</i>3');
+  });
+
   it('when a partial includes itself or reaches outside the views folder, or an include cannot be expanded, then compiling says which file', () => {
     const root = viewsDir({
       'a.ejs': "<%- include('b') %>",
