@@ -9,6 +9,8 @@ export default defineConfig({
     maxWorkers: 2,
     // Temp folders made with tempDir() are removed after each test file.
     setupFiles: ['./test/support/setup.ts'],
+    // ONRAMP_TEST_STORE=pg: one PostgreSQL cluster for the run, a database per app (test/support/pg-global-setup.ts).
+    globalSetup: ['./test/support/pg-global-setup.ts'],
     reporters: ['default', './test/support/totals-reporter.ts'],
   },
 });

@@ -2,11 +2,12 @@ import express, { Router, type Express, type Request, type Response } from 'expr
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
-import type { Store } from './lib/store/store.ts';
+import type { Store } from './lib/store/store-api.ts';
 import type { Content } from './content/content-loader.ts';
 import type { Feature, Log } from './lib/feature.ts';
 import { securityHeaders, personalCaching, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody, jsonAndFormParsers } from './lib/security.ts';
 import { createRateLimits } from './lib/rate-limits.ts';
+import { freshReads } from './lib/fresh-reads.ts';
 import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
 import { readMetrics } from './lib/metrics.ts';
 import { ejsEngine } from './lib/views.ts';
@@ -46,7 +47,8 @@ export function createApp(deps: AppDeps) {
   const { config, store } = deps;
   const log = deps.log ?? ((m: string) => console.error(m));
   readMetrics(false); // starts the event-loop monitor
-  const limits = createRateLimits(config);
+  // On PostgreSQL the counters are shared, so N instances allow the configured limits, not N times them.
+  const limits = createRateLimits(config, store.sharedLimits?.bind(store));
   const ctx = { config, limits, log };
   const jar = createCookieJar(config.sessionSecret, config.secureCookies);
   const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
@@ -106,6 +108,7 @@ export function createApp(deps: AppDeps) {
   // Pages use our own code colours (app.css, both themes at 4.5:1); the vendor theme stays for copies that link it.
   app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  if (store.kind === 'postgres') app.use(freshReads(store));
 
   app.use(
     forUnsafeMethods(

@@ -1,4 +1,7 @@
-import { Store, type StoreOptions } from './store/store.ts';
+import { join } from 'node:path';
+import { EmbeddedStore, type StoreOptions } from './store/store.ts';
+import type { Store } from './store/store-api.ts';
+import type { PgStore, PgStoreOptions } from './store/pg/pg-store.ts';
 
 /**
  * Every collection the application keeps, with its shard count. Progress is by far the largest
@@ -22,14 +25,31 @@ export const STORE_OPTIONS: StoreOptions = {
     liveQuestions: { shards: 4 },
     liveVotes: { shards: 4 },
     participants: { shards: 8 },
-    liveEvents: { shards: 8 },
+    liveEvents: { shards: 8, log: { group: (e: { sessionId: string }) => e.sessionId } },
     notifications: { shards: 4 },
     meta: { shards: 1 },
   },
 };
 
-export function openStore(dir: string, overrides: Partial<StoreOptions> = {}): Promise<Store> {
-  return Store.open(dir, { ...STORE_OPTIONS, ...overrides });
+/** The embedded store in `dir`. */
+export function openStore(dir: string, overrides: Partial<StoreOptions> = {}): Promise<EmbeddedStore> {
+  return EmbeddedStore.open(dir, { ...STORE_OPTIONS, ...overrides });
 }
 
-export type { Store } from './store/store.ts';
+/** PostgreSQL at `url` (DATABASE_URL): several instances can share it. */
+export async function openPgStore(url: string, overrides: Partial<PgStoreOptions> = {}): Promise<PgStore> {
+  // Loaded only when asked for: the embedded default starts without the database client.
+  const { PgStore } = await import('./store/pg/pg-store.ts');
+  return PgStore.open({ collections: STORE_OPTIONS.collections, url, ...overrides });
+}
+
+/** PostgreSQL when DATABASE_URL is set, otherwise the embedded store in DATA_DIR/store. */
+export function openConfiguredStore(
+  config: { dataDir: string; databaseUrl?: string },
+  options: { log?: (m: string) => void; embedded?: Partial<StoreOptions>; pg?: Partial<PgStoreOptions> } = {},
+): Promise<Store> {
+  if (config.databaseUrl) return openPgStore(config.databaseUrl, { log: options.log, ...options.pg });
+  return openStore(join(config.dataDir, 'store'), { log: options.log, ...options.embedded });
+}
+
+export type { Store } from './store/store-api.ts';
