@@ -95,16 +95,14 @@ export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort;
     },
     name: (id) => users.peek(id)?.username ?? 'a former member',
     async grantContributor(id) {
-      const user = users.byId(id);
-      if (user && user.role === 'learner') await users.update({ ...user, role: 'contributor' });
+      await users.change(id, (user) => (user.role === 'learner' ? { ...user, role: 'contributor' } : undefined));
     },
     onRevoke: (l) => auth.onRevoke(l),
     onSignOut: (l) => void signOutListeners.push(l),
     isSessionActive: (sid) => sessions.isActive(sid),
     tokenOwner: (token) => tokens.find(token)?.userId,
     async saveProfile(id, profile) {
-      const user = users.byId(id);
-      if (user) await users.update({ ...user, profile });
+      await users.change(id, (user) => ({ ...user, profile }));
     },
   };
 

@@ -45,6 +45,8 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
   });
 }
 
+const databaseOf = new Map<string, string>();
+
 export interface StoreChoice {
   /** Open this database (another instance of the same site) instead of a new one. */
   databaseUrl?: string;
@@ -59,8 +61,10 @@ export interface StoreChoice {
  * embedded one, or with ONRAMP_TEST_STORE=pg a new PostgreSQL database of the run's cluster.
  */
 export async function buildApp(env: Record<string, string> = {}, dir = tempDir('test'), overrides?: AppDeps['overrides'], choice: StoreChoice = {}): Promise<TestApp> {
-  const ownsDatabase = choice.ownsDatabase ?? (!choice.databaseUrl && !choice.embedded && onPostgres());
-  const databaseUrl = choice.databaseUrl ?? (ownsDatabase ? await freshDatabase() : undefined);
+  // An app built again on a folder of this file (a restart by hand) finds its database again.
+  const databaseUrl = choice.databaseUrl ?? (choice.embedded || !onPostgres() ? undefined : (databaseOf.get(dir) ?? (await freshDatabase())));
+  const ownsDatabase = choice.ownsDatabase ?? (!choice.databaseUrl && databaseUrl !== undefined);
+  if (databaseUrl && ownsDatabase) databaseOf.set(dir, databaseUrl);
   const config = testConfig(dir, { ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
   const store = await openConfiguredStore(config, { log: () => {}, pg: { pollMs: 200 } });
   await store.exclusive('data-migrations', () => migrate(store, MIGRATIONS, () => {}));
@@ -94,7 +98,10 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
     async close() {
       await closeAll();
       rmSync(dir, { recursive: true, force: true });
-      if (databaseUrl && ownsDatabase) await dropDatabase(databaseUrl);
+      if (databaseUrl && ownsDatabase) {
+        databaseOf.delete(dir);
+        await dropDatabase(databaseUrl);
+      }
     },
   };
 }

@@ -20,6 +20,8 @@ export interface Change {
   v: unknown;
   /** Written by another instance (PostgreSQL only): caches derived from the records must follow. */
   remote: boolean;
+  /** For a remote change: the value this instance held before (undefined: none), to adjust counts. */
+  prev?: unknown;
 }
 
 export interface StoreStats {

@@ -36,6 +36,8 @@ export class Replica {
   /** Highest batch known to be committed. */
   private known = 0;
   private readonly local = new Map<number, BatchChange[]>();
+  /** Batch numbers this instance's writer holds, not yet committed: never fetched as another's. */
+  private readonly reserved = new Set<number>();
   private waiters: { seq: number; resolve: () => void; reject: (err: Error) => void; timer: NodeJS.Timeout }[] = [];
   private readonly listeners: Listener[] = [];
   private readonly resetListeners: (() => void)[] = [];
@@ -69,8 +71,19 @@ export class Replica {
     if (this.known > this.applied) this.pump();
   }
 
+  /** The writer took batch number `seq` and is about to commit it. */
+  reserve(seq: number): void {
+    this.reserved.add(seq);
+  }
+
+  /** The writer's transaction for `seq` failed; if it committed after all, it is fetched like another's. */
+  release(seq: number): void {
+    if (this.reserved.delete(seq)) this.pump();
+  }
+
   /** This instance committed batch `seq` with these changes; resolves once it (and all before) is applied. */
   addLocal(seq: number, changes: BatchChange[]): Promise<void> {
+    this.reserved.delete(seq);
     if (seq > this.applied) this.local.set(seq, changes);
     this.committed(seq);
     return this.waitFor(seq);
@@ -114,8 +127,10 @@ export class Replica {
           this.apply(next, mine, false);
           continue;
         }
+        if (this.reserved.has(next)) return; // this instance's own batch: applied when its commit returns
         let upTo = Math.min(this.known, this.applied + FETCH_BATCHES);
         for (const s of this.local.keys()) if (s > this.applied && s <= upTo) upTo = s - 1;
+        for (const s of this.reserved) if (s > this.applied && s <= upTo) upTo = s - 1;
         const rows = await within(
           this.sql`SELECT seq, c, k, doc FROM onramp_changes WHERE seq > ${this.applied} AND seq <= ${upTo} ORDER BY seq, ord`,
           this.timeoutMs,
@@ -158,6 +173,7 @@ export class Replica {
 
   /** Applies one batch: records, versions, then listeners, then whoever waits for it. */
   private apply(seq: number, changes: BatchChange[], remote: boolean): void {
+    const prevs = remote ? changes.map((ch) => this.records.text(ch.c, ch.k)) : undefined;
     for (const ch of changes) {
       this.records.apply([ch]);
       let versions = this.versions.get(ch.c);
@@ -166,7 +182,7 @@ export class Replica {
       else versions.set(ch.k, seq);
     }
     this.applied = seq;
-    this.tell(changes, remote);
+    this.tell(changes, prevs);
     while (this.waiters.length && this.waiters[0]!.seq <= seq) {
       const w = this.waiters.shift()!;
       clearTimeout(w.timer);
@@ -174,14 +190,17 @@ export class Replica {
     }
   }
 
-  private tell(changes: BatchChange[], remote: boolean): void {
+  private tell(changes: BatchChange[], prevs: (string | undefined)[] | undefined): void {
+    const remote = prevs !== undefined;
     for (const l of this.listeners) {
       const out: Change[] = [];
-      for (const ch of changes) {
-        if (!l.collections.has(ch.c)) continue;
+      changes.forEach((ch, i) => {
+        if (!l.collections.has(ch.c)) return;
         const v = ch.s === null ? null : remote || ch.v === undefined ? JSON.parse(ch.s) : ch.v;
-        out.push({ c: ch.c, k: ch.k, v, remote });
-      }
+        const change: Change = { c: ch.c, k: ch.k, v, remote };
+        if (remote && prevs[i] !== undefined) change.prev = JSON.parse(prevs[i]!);
+        out.push(change);
+      });
       if (!out.length) continue;
       try {
         l.fn(out);

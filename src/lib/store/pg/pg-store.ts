@@ -51,7 +51,13 @@ export class PgStore implements Store {
   private listening = false;
   private checking = false;
   private checkQueue: { resolve: () => void; reject: (err: Error) => void }[] = [];
-  private readonly counters = { commits: 0, retries: 0, checks: 0 };
+  private readonly counters = { commits: 0, retries: 0, checks: 0, waits: 0 };
+  /**
+   * Records this instance is writing, each with the settling of the last commit that writes it. The
+   * replica shows a write only once its batch commits, so a second read-modify-write of the same
+   * record here waits for the first instead of reading the old value and losing the race.
+   */
+  private readonly writing = new Map<string, Promise<void>>();
 
   private constructor(
     private readonly sql: Sql,
@@ -97,6 +103,7 @@ export class PgStore implements Store {
       commits: this.counters.commits,
       conflicts: this.writer.counters.conflicts,
       retries: this.counters.retries,
+      localWaits: this.counters.waits,
       freshnessChecks: this.counters.checks,
       appliedBatch: this.replica.applied,
       remoteBatches: this.replica.counters.remoteBatches,
@@ -136,6 +143,28 @@ export class PgStore implements Store {
   commit(ops: Op[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The store is closed'));
     if (ops.length === 0) return Promise.resolve();
+    const done = this.submit(ops);
+    const settled = done.then(() => {}, () => {});
+    const keys = ops.filter((op) => op.append === undefined).map((op) => `${op.c}\u0000${op.k}`);
+    for (const k of keys) this.writing.set(k, settled);
+    void settled.then(() => {
+      for (const k of keys) if (this.writing.get(k) === settled) this.writing.delete(k);
+    });
+    return done;
+  }
+
+  /** A commit of this instance still in flight that writes one of these records, if any. */
+  private busyWith(ops: Op[]): Promise<void> | undefined {
+    if (this.writing.size === 0) return undefined;
+    for (const op of ops) {
+      if (op.append !== undefined) continue;
+      const p = this.writing.get(`${op.c}\u0000${op.k}`);
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  private submit(ops: Op[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const p: PendingCommit = { ops: [], resolve, reject, settled: false };
       try {
@@ -170,9 +199,17 @@ export class PgStore implements Store {
   }
 
   async transact(fn: () => Op[]): Promise<void> {
-    const max = this.options.maxAttempts ?? 5;
-    for (let attempt = 1; ; attempt++) {
+    const max = this.options.maxAttempts ?? 8;
+    for (let attempt = 0; ; ) {
       const ops = fn();
+      const busy = this.busyWith(ops);
+      if (busy) {
+        // Another commit of this instance writes the same record: read it once that one is applied.
+        this.counters.waits += 1;
+        await busy;
+        continue;
+      }
+      attempt += 1;
       try {
         await this.commit(ops);
         return;

@@ -80,9 +80,11 @@ export class PgWriter {
 
   private async write(batch: PendingCommit[]): Promise<void> {
     let result: { seq: number; accepted: PendingCommit[]; conflicted: PendingCommit[]; changes: BatchChange[] };
+    const taken = { seq: 0 };
     try {
-      result = await this.sql.begin((tx) => this.transaction(tx, batch));
+      result = await this.sql.begin((tx) => this.transaction(tx, batch, taken));
     } catch (err) {
+      if (taken.seq) this.replica.release(taken.seq);
       if (err instanceof NothingWritten) return this.refuse(batch, 'changed');
       if (isUniqueViolation(err)) {
         // One commit takes a value another holds (or a commit of the same batch takes): find which, alone.
@@ -109,7 +111,7 @@ export class PgWriter {
     for (const p of commits) settle(p, new StoreConflictError(reason, detail || p.ops.map((o) => `${o.c}/${o.k}`).slice(0, 3).join(', ')));
   }
 
-  private async transaction(tx: TransactionSql, batch: PendingCommit[]) {
+  private async transaction(tx: TransactionSql, batch: PendingCommit[], taken: { seq: number }) {
     const keys = new Map<string, Set<string>>();
     const groups = new Map<string, Set<string>>();
     for (const p of batch) {
@@ -129,6 +131,9 @@ export class PgWriter {
       tx.unsafe(`SELECT log_group AS g, max(log_seq) AS last FROM ${this.table(c)} WHERE log_group = ANY($1::text[]) GROUP BY log_group`, [[...set]], { prepare: true }).then((rows) => ({ c, rows })));
     const [seqRows, versions, logs] = await Promise.all([seqQuery, Promise.all(versionQueries), Promise.all(logQueries)]);
     const seq = Number(seqRows[0]!.seq);
+    // Until COMMIT returns, the replica must not take this batch for another instance's.
+    taken.seq = seq;
+    this.replica.reserve(seq);
     const current = new Map<string, number>();
     for (const { c, rows } of versions) for (const r of rows) current.set(id(c, r.key as string), Number(r.version));
     const lasts = new Map<string, number>();
@@ -138,7 +143,8 @@ export class PgWriter {
     const conflicted: PendingCommit[] = [];
     const final = new Map<string, BatchChange>();
     for (const p of batch) {
-      if (p.settled || !p.ops.every((op) => op.append !== undefined || (current.get(id(op.c, op.k)) ?? 0) === op.expected)) {
+      // Deletes are not checked: removing a record is meant whatever it holds now (a token, a session).
+      if (p.settled || !p.ops.every((op) => op.append !== undefined || op.s === null || (current.get(id(op.c, op.k)) ?? 0) === op.expected)) {
         if (!p.settled) conflicted.push(p);
         continue;
       }

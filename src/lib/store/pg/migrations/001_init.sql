@@ -45,9 +45,12 @@ CREATE TABLE step_feedback (key text PRIMARY KEY, doc text NOT NULL, version big
 CREATE INDEX step_feedback_gr_step ON step_feedback (gr_step);
 CREATE TABLE search_misses (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL);
 CREATE TABLE live_sessions (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL, ix_code text UNIQUE);
-CREATE TABLE live_questions (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL);
-CREATE TABLE live_votes (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL);
-CREATE TABLE participants (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL);
+CREATE TABLE live_questions (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL, gr_session text);
+CREATE INDEX live_questions_gr_session ON live_questions (gr_session);
+CREATE TABLE live_votes (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL, gr_question text);
+CREATE INDEX live_votes_gr_question ON live_votes (gr_question);
+CREATE TABLE participants (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL, gr_session text);
+CREATE INDEX participants_gr_session ON participants (gr_session);
 CREATE TABLE live_events (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL, log_group text NOT NULL, log_seq bigint NOT NULL);
 CREATE UNIQUE INDEX live_events_log ON live_events (log_group, log_seq);
 CREATE TABLE notifications (key text PRIMARY KEY, doc text NOT NULL, version bigint NOT NULL);
