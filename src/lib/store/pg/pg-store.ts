@@ -50,7 +50,13 @@ export class PgStore implements Store {
   private unlisten: (() => Promise<void>) | undefined;
   private listening = false;
   private checking = false;
+  private polling = false;
   private checkQueue: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  /**
+   * Set when the last look at the database failed, cleared by the next that succeeds (the poll tries
+   * every pollMs). Meanwhile requests are refused at once rather than each waiting out its own timeout.
+   */
+  private unreachable: Error | undefined;
   private readonly counters = { commits: 0, retries: 0, checks: 0, waits: 0 };
   /**
    * Records this instance is writing, each with the settling of the last commit that writes it. The
@@ -143,6 +149,7 @@ export class PgStore implements Store {
   commit(ops: Op[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The store is closed'));
     if (ops.length === 0) return Promise.resolve();
+    if (this.unreachable) return Promise.reject(new StoreUnavailableError(this.unreachable));
     const done = this.submit(ops);
     const settled = done.then(() => {}, () => {});
     const keys = ops.filter((op) => op.append === undefined).map((op) => `${op.c}\u0000${op.k}`);
@@ -235,6 +242,7 @@ export class PgStore implements Store {
    * requests arriving meanwhile wait for the next one (a check sent earlier could miss their writes).
    */
   caughtUp(): Promise<void> {
+    if (this.unreachable && this.checking) return Promise.reject(new StoreUnavailableError(this.unreachable));
     return new Promise((resolve, reject) => {
       this.checkQueue.push({ resolve, reject });
       if (!this.checking) void this.runChecks();
@@ -249,10 +257,12 @@ export class PgStore implements Store {
       this.counters.checks += 1;
       try {
         const seq = await this.currentBatch();
+        this.unreachable = undefined;
         this.replica.committed(seq);
         const applied = this.replica.waitFor(seq);
         for (const g of group) applied.then(g.resolve, (err: Error) => g.reject(new StoreUnavailableError(err)));
       } catch (err) {
+        this.unreachable = err as Error;
         for (const g of group) g.reject(err as Error);
       }
     }
@@ -266,11 +276,17 @@ export class PgStore implements Store {
 
   /** Catches what a lost notification would have announced, and notices the database coming back. */
   private async poll(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.polling) return;
+    this.polling = true;
     try {
-      this.replica.committed(await this.currentBatch());
-    } catch {
+      const seq = await this.currentBatch();
+      this.unreachable = undefined;
+      this.replica.committed(seq);
+    } catch (err) {
       // The replica logs when it cannot catch up; requests answer 503 meanwhile.
+      this.unreachable = err as Error;
+    } finally {
+      this.polling = false;
     }
   }
 
