@@ -39,7 +39,8 @@ const big = await buildStore(join(work, 'big'), LEARNERS, 520, mirrorSteps, extr
 const small = await buildStore(join(work, 'small'), 100, 100, mirrorSteps);
 line(`store built in ${((performance.now() - t) / 1000).toFixed(1)} s: ${bytesOf(join(work, 'big', 'store'))}`);
 
-const env = { CONTENT_DIR: contentDir, SEED_DIR: join(ROOT, 'seed'), RATE_LIMIT_LOGIN: '0', RATE_LIMIT_SIGNUP: '0', RATE_LIMIT_SUBMIT: '0', RATE_LIMIT_JOIN: '0' };
+// Logs as in production: a JSON line per request (the harness reads the pipe and keeps the recent part).
+const env = { LOG_FORMAT: 'json', CONTENT_DIR: contentDir, SEED_DIR: join(ROOT, 'seed'), RATE_LIMIT_LOGIN: '0', RATE_LIMIT_SIGNUP: '0', RATE_LIMIT_SUBMIT: '0', RATE_LIMIT_JOIN: '0' };
 
 t = performance.now();
 const server = await startServerProcess(join(work, 'big'), env, 60_000);

@@ -10,6 +10,8 @@ import { createRateLimits } from './lib/rate-limits.ts';
 import { freshReads } from './lib/fresh-reads.ts';
 import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
 import { readMetrics } from './lib/metrics.ts';
+import { createLogger, messagesOf, requestLog, type Logger } from './lib/logger.ts';
+import { createMetrics, metricsEndpoint, type Metrics } from './lib/prom.ts';
 import { ejsEngine } from './lib/views.ts';
 import { createCookieJar } from './lib/web/cookies.ts';
 import { createCsrf } from './lib/web/csrf.ts';
@@ -25,6 +27,7 @@ import { sessionsFeature } from './sessions/sessions-feature.ts';
 import { adminFeature } from './admin/admin-feature.ts';
 import { workshopsFeature } from './workshops/workshops-feature.ts';
 import { notificationsFeature } from './notifications/notifications-feature.ts';
+import { labsFeature } from './labs/labs-feature.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -34,6 +37,9 @@ export interface AppDeps {
   /** Loaded content; a holder so that a reload can swap it without rebuilding the app. */
   content: { current: Content };
   log?: Log;
+  /** The process's logger (made from the configuration when not given). */
+  logger?: Logger;
+  metrics?: Metrics;
   /** What tests replace: a failing FAQ, faster live-stream timers. */
   overrides?: { faq?: FaqPort; streams?: Partial<StreamOptions> };
 }
@@ -45,17 +51,20 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps) {
   const { config, store } = deps;
-  const log = deps.log ?? ((m: string) => console.error(m));
+  const logger = deps.logger ?? createLogger(config.log);
+  const log = deps.log ?? messagesOf(logger);
+  const metrics = deps.metrics ?? createMetrics();
   readMetrics(false); // starts the event-loop monitor
   // On PostgreSQL the counters are shared, so N instances allow the configured limits, not N times them.
   const limits = createRateLimits(config, store.sharedLimits?.bind(store));
-  const ctx = { config, limits, log };
+  const ctx = { config, limits, log, metrics };
   const jar = createCookieJar(config.sessionSecret, config.secureCookies);
   const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
 
   const catalog = createCatalog(deps.content);
   const notifications = notificationsFeature({ store, baseUrl: config.baseUrl, smtpUrl: config.mail.smtpUrl, mailFrom: config.mail.from, log });
   const progress = progressFeature({ store, catalog, baseUrl: config.baseUrl, streams: { heartbeatMs: config.sse.heartbeatMs, perUser: config.sse.perUser, total: config.sse.maxStreams } });
+  metrics.gauge('onramp_progress_streams', "Open streams of learners' own checkpoint verdicts (SSE).", () => progress.streams.count);
   const auth = authFeature({
     ...ctx,
     store,
@@ -73,6 +82,9 @@ export function createApp(deps: AppDeps) {
   const faq = faqFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, notifications: notifications.port });
   const faqPort = deps.overrides?.faq ?? faq.port;
   const sessions = sessionsFeature({ ...ctx, store, catalog, accounts: auth.accounts, progress: progress.progress, faq: faqPort, streams: deps.overrides?.streams });
+  // Labs belong to live sessions: a lab for each participant who joins, all back when the session ends.
+  const labs = labsFeature({ ...ctx, store, catalog, sessions: sessions.port, progress: progress.progress });
+  sessions.port.extend(labs.port);
   const admin = adminFeature({
     accounts: auth.admin,
     storeMetrics: () => ({ store: store.stats, counts: { users: store.count('users'), progress: store.count('progress'), sessions: store.count('sessions') } }),
@@ -82,13 +94,14 @@ export function createApp(deps: AppDeps) {
     catalog,
     progress: progress.progress,
     jar,
-    decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? [])],
+    decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? []), ...(labs.stepDecorators ?? [])],
     dashboardParts: [...(faq.dashboardParts ?? [])],
+    guideParts: [...(sessions.guideParts ?? [])],
     saveProfile: auth.accounts.saveProfile,
     baseUrl: config.baseUrl,
   });
   // The busiest pages (steps) come first: every router a request passes costs it route matching.
-  const features: Feature[] = [workshops, auth, progress, faq, sessions, admin, notifications];
+  const features: Feature[] = [workshops, auth, progress, faq, sessions, labs, admin, notifications];
 
   const app = express();
   app.set('trust proxy', config.trustProxy);
@@ -103,11 +116,33 @@ export function createApp(deps: AppDeps) {
   // no client can use; static files keep theirs.
   app.set('etag', false);
 
+  let draining = false;
+  app.use(requestLog(logger, (req, res, route, seconds) => metrics.observeRequest(req.method, route, res.statusCode, seconds)));
+  // While stopping, each answer closes its connection, so keep-alive clients reconnect (elsewhere).
+  app.use((_req, res, next) => {
+    if (draining) res.setHeader('Connection', 'close');
+    next();
+  });
   app.use(securityHeaders(config.secureCookies, config.oidc ? [new URL(config.oidc.issuer).origin] : []));
   app.use('/static', express.static(join(root, 'public'), { dotfiles: 'ignore', index: false, maxAge: '1h' }));
   // Pages use our own code colours (app.css, both themes at 4.5:1); the vendor theme stays for copies that link it.
   app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
+  // Liveness: the process answers. Readiness: it should get traffic (store open, indexes built, not stopping).
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  app.get('/readyz', async (_req, res) => {
+    const waiting = [
+      ...(draining ? ['stopping: finishing the requests in flight'] : []),
+      ...(store.isOpen ? [] : ['the store is closed']),
+      // PostgreSQL: the database answers (a short check; the embedded store answers at once).
+      ...(store.isOpen && store.kind === 'postgres' ? await store.ready().then((r) => (r.ok ? [] : [r.detail])) : []),
+      ...features.flatMap((f) => f.notReady?.() ?? []),
+    ];
+    res.set('Cache-Control', 'no-store').status(waiting.length ? 503 : 200).json({ status: waiting.length ? 'not ready' : 'ready', waiting });
+  });
+  app.get('/metrics', metricsEndpoint(metrics, config.metrics));
+
+  registerStoreMetrics(metrics, store);
+  // PostgreSQL: a request first sees what was committed anywhere before it arrived (read-your-writes).
   if (store.kind === 'postgres') app.use(freshReads(store));
 
   app.use(
@@ -142,7 +177,7 @@ export function createApp(deps: AppDeps) {
   for (const f of features) if (f.pages) app.use(f.pages);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(log, pageLocals));
+  app.use(errorHandler(logger, pageLocals));
 
   return {
     app: app as Express,
@@ -152,6 +187,11 @@ export function createApp(deps: AppDeps) {
     start: async () => {
       for (const f of features) await f.start?.();
     },
+    /** From now on /readyz answers 503, so the proxy sends new requests elsewhere while this instance stops. */
+    drain: () => {
+      draining = true;
+    },
+    logger,
     /** Stops every feature (live streams end, pending batches are written); then close the store. */
     close: async () => {
       for (const f of features) await f.stop?.();
@@ -160,3 +200,22 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The store's figures for /metrics: commits and journal syncs so far, records per collection. */
+function registerStoreMetrics(metrics: Metrics, store: Store): void {
+  metrics.gauge('onramp_store_commits', 'Commits acknowledged by the store since start.', () => store.stats.commits);
+  metrics.gauge('onramp_store_batches', 'Durable writes (journal syncs or transactions) since start; each carries one or more commits.', () => store.stats.batches);
+  for (const collection of ['users', 'progress', 'faq', 'liveSessions']) {
+    metrics.gauge(`onramp_store_${collection.toLowerCase()}_records`, `Records in the ${collection} collection.`, () => store.count(collection));
+  }
+  if (store.kind !== 'postgres') return;
+  const pg: [string, string][] = [
+    ['conflicts', 'Commits refused because another instance changed a record first (each is retried).'],
+    ['retries', 'Read-modify-writes run again after a conflict.'],
+    ['remoteBatches', 'Batches written by other instances and applied here.'],
+    ['appliedBatch', 'Number of the last batch applied to this instance\'s records.'],
+    ['reloads', 'Times this instance fell too far behind and loaded every record again.'],
+    ['listening', '1 while the LISTEN connection for other instances\' writes is up.'],
+  ];
+  for (const [figure, help] of pg) metrics.gauge(`onramp_store_pg_${figure.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, help, () => store.stats[figure] ?? 0);
+}

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { parseNetworks, type Network } from './lib/networks.ts';
 
 const int = (def: number) => z.coerce.number().int().min(0).default(def);
 
@@ -35,6 +36,15 @@ const EnvSchema = z.object({
   PASSWORD_LOGIN: z.enum(['on', 'off']).default('on'),
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'SMTP_URL must be an smtp:// or smtps:// address').optional(),
   MAIL_FROM: z.string().max(200).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  METRICS_ALLOW: z.string().default('127.0.0.1,::1'),
+  METRICS_TOKEN: z.string().min(24, 'METRICS_TOKEN must be at least 24 characters').optional(),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  LAB_SECRET: z.string().min(32, 'LAB_SECRET must be at least 32 characters').optional(),
+  LAB_SECRET_PREVIOUS: z.string().min(32, 'LAB_SECRET_PREVIOUS must be at least 32 characters').optional(),
+  LAB_NETWORKS: z.string().max(4000).default(''),
+  LAB_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(20),
 })
   .superRefine((e, ctx) => {
     const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET, e.OIDC_LABEL];
@@ -43,6 +53,16 @@ const EnvSchema = z.object({
     }
     if (e.OIDC_ISSUER && !isSecureOrLoopback(e.OIDC_ISSUER)) {
       ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'must be an https:// address (http:// only on this machine: 127.0.0.1, ::1 or localhost)' });
+    }
+    try {
+      if (parseNetworks(e.LAB_NETWORKS).length && !e.LAB_SECRET) {
+        ctx.addIssue({ code: 'custom', path: ['LAB_SECRET'], message: 'is required when LAB_NETWORKS is set (lab passwords and keys are encrypted with it)' });
+      }
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['LAB_NETWORKS'], message: (err as Error).message });
+    }
+    if (e.LAB_SECRET_PREVIOUS && !e.LAB_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['LAB_SECRET'], message: 'is required with LAB_SECRET_PREVIOUS (the new key, which the old one is rotated to)' });
     }
     if (e.PASSWORD_LOGIN === 'off' && !e.OIDC_ISSUER) {
       ctx.addIssue({ code: 'custom', path: ['PASSWORD_LOGIN'], message: 'off needs OpenID Connect sign-in (OIDC_ISSUER and the rest), or nobody could sign in' });
@@ -75,8 +95,16 @@ export interface Config {
   oidc?: { issuer: string; clientId: string; clientSecret: string; label: string };
   /** Whether usernames and passwords sign in (PASSWORD_LOGIN=off leaves only OpenID Connect). */
   passwordLogin: boolean;
+  /** Log lines: JSON for machines (production), pretty for people (development). */
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; format: 'json' | 'pretty' };
+  /** Who may read /metrics: these addresses (exact, after TRUST_PROXY), or a client sending the token. */
+  metrics: { allow: string[]; token?: string };
+  /** How long a stop may take: in-flight requests finish, then connections are cut and the store closed. */
+  shutdownMs: number;
   /** Outgoing mail (notifications); without an SMTP server, none is sent. */
   mail: { smtpUrl?: string; from: string };
+  /** Workshop labs: the key their secrets are encrypted with (none: labs are off), and where Onramp may connect. */
+  labs: { secret?: string; previousSecret?: string; networks: readonly Network[]; timeoutMs: number };
 }
 
 /**
@@ -127,6 +155,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       : {}),
     passwordLogin: e.PASSWORD_LOGIN === 'on',
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM ?? `Onramp <onramp@${new URL(baseUrl).hostname}>` },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json') },
+    metrics: { allow: e.METRICS_ALLOW.split(',').map((a) => a.trim()).filter(Boolean), token: e.METRICS_TOKEN },
+    shutdownMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    labs: Object.freeze({
+      ...(e.LAB_SECRET ? { secret: e.LAB_SECRET } : {}),
+      ...(e.LAB_SECRET_PREVIOUS ? { previousSecret: e.LAB_SECRET_PREVIOUS } : {}),
+      networks: Object.freeze(parseNetworks(e.LAB_NETWORKS)),
+      timeoutMs: e.LAB_TIMEOUT_SECONDS * 1000,
+    }),
   });
 }
 

@@ -9,6 +9,7 @@ import { StoreCorruptError, StoreLockedError, StoreUnavailableError } from './li
 import { SchemaTooNewError } from './lib/store/pg/pg-migrate.ts';
 import { migrate, StoreTooNewError } from './lib/store/migrate.ts';
 import { MIGRATIONS } from './migrations/migrations.ts';
+import { createLogger, messagesOf, type Logger } from './lib/logger.ts';
 
 export interface Running {
   server: Server;
@@ -16,11 +17,14 @@ export interface Running {
   ports: App['ports'];
   url: string;
   stop: () => Promise<void>;
+  shutdownMs: number;
 }
 
 /** Reads the environment, opens the store, loads content and listens. The only place that does. */
-export async function start(config: Config = loadConfig(), log: (m: string) => void = console.error): Promise<Running> {
+export async function start(config: Config = loadConfig(), logTo?: ((m: string) => void) | Logger): Promise<Running> {
   const started = performance.now();
+  const logger = typeof logTo === 'object' ? logTo : createLogger(config.log);
+  const log = typeof logTo === 'function' ? logTo : messagesOf(logger);
   // Where start-up time goes, for the ready line: operators and the benchmark read it.
   const phases: string[] = [];
   let mark = started;
@@ -41,7 +45,7 @@ export async function start(config: Config = loadConfig(), log: (m: string) => v
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   phase('content');
   for (const p of content.problems) log(`content: ${p.file}:${p.line}: ${p.message} (skipped)`);
-  const { app, ports, start: startFeatures, close } = createApp({ config, store, content: { current: content }, log });
+  const { app, ports, start: startFeatures, close, drain } = createApp({ config, store, content: { current: content }, log, logger });
   try {
     await startFeatures();
     phase('features');
@@ -75,22 +79,37 @@ export async function start(config: Config = loadConfig(), log: (m: string) => v
   }
   process.on('SIGUSR2', () => void backup());
 
+  /**
+   * A graceful stop, bounded by SHUTDOWN_TIMEOUT_SECONDS: /readyz turns 503 and answers say
+   * `Connection: close` (the proxy sends new requests to other instances), the listener closes, live
+   * streams end (their clients reconnect, through the proxy, elsewhere), requests in flight finish,
+   * connections still open at the deadline are cut, and the store closes once its writes are durable.
+   */
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      const t0 = performance.now();
+      log('stopping: finishing the requests in flight');
       if (backupTimer) clearInterval(backupTimer);
-      await close(); // ends live streams first, or server.close() would wait for them
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
-      });
+      drain();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await close(); // ends live streams first, or the server would wait for them
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, config.shutdownMs - (performance.now() - t0)))));
+      if ((await Promise.race([closed, deadline])) === 'deadline') {
+        log('stopping: the deadline passed; cutting the connections still open');
+        server.closeAllConnections();
+        await closed;
+      }
+      clearTimeout(timer);
       await store.close();
+      log(`stopped in ${Math.round(performance.now() - t0)} ms`);
     })());
 
   phase('listen');
   log(`Onramp is ready at ${url} (started in ${Math.round(performance.now() - started)} ms: ${phases.join(', ')} ms; data in ${dataPlace(config)})`);
-  return { server, store, ports, url, stop };
+  return { server, store, ports, url, stop, shutdownMs: config.shutdownMs };
 }
 
 /** Where the data lives, for the ready line: never the database password. */
@@ -102,10 +121,14 @@ function dataPlace(config: Config): string {
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/src\//, '/src/'));
 if (isMain) {
+  let loadedShutdownMs = 10_000;
   start().then(
     (running) => {
+      loadedShutdownMs = running.shutdownMs;
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
         process.once(sig, () => {
+          // Whatever happens, the process ends a little after the stop's own deadline.
+          setTimeout(() => process.exit(1), loadedShutdownMs + 5000).unref();
           running.stop().then(() => process.exit(0), () => process.exit(1));
         });
       }

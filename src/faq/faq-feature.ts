@@ -47,7 +47,17 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
   const repo = createFaqRepository(deps.store);
   const misses = createMissRecorder(createSearchMissesRepository(deps.store), { log: deps.log });
   const content = { get current() { return catalog.content; } };
-  const search = createSearchService({ content, misses, log: deps.log });
+  const searches = { text: deps.metrics.counter('onramp_faq_searches_typed_total', 'FAQ searches of typed words.'), log: deps.metrics.counter('onramp_faq_searches_pasted_total', 'FAQ searches of a pasted log or error.') };
+  const unanswered = deps.metrics.counter('onramp_faq_search_misses_total', 'FAQ searches that found nothing (content gaps).');
+  const search = createSearchService({
+    content,
+    misses,
+    log: deps.log,
+    observe: (mode, found) => {
+      searches[mode].inc();
+      if (!found) unanswered.inc();
+    },
+  });
   const faq = createFaqService({ repo, search, accounts, catalog });
   const review = createReviewService({ repo, search, faq, notify: deps.notifications?.notify });
   const people = createPeople(accounts);
@@ -73,6 +83,7 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
 
   return {
     pages,
+    notReady: () => (search.loaded ? undefined : 'the FAQ search index is being built'),
     api: Router().use('/faq', searchLoaded).use(faqApi(routeDeps)).use(reviewApi(routeDeps)),
     stepDecorators: [stuckDecorator(repo, search), stepFeedbackDecorator(feedback)],
     // Pasted logs (searches), entries with their error text, cause and fix, and pages of the docs.

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Catalog } from '../workshops/workshops-port.ts';
 import { DEPLOYMENTS, PHASES } from '../content/content-schemas.ts';
-import { currentUser, hasRole, learnerId } from '../lib/web/roles.ts';
+import { currentUser, hasRole, learnerId, rawProfile } from '../lib/web/roles.ts';
 import { notFound } from '../lib/errors.ts';
 import type { RateLimits } from '../lib/rate-limits.ts';
 import type { SearchService } from '../search/search-service.ts';
@@ -15,6 +15,7 @@ import type { RecentPastes } from '../search/recent-pastes.ts';
 import { LOG_INPUT_MAX, reduceForAddress, tailOf } from '../search/log-features.ts';
 import type { Feedback } from './faq-feedback.ts';
 import type { FaqEntry } from './faq-types.ts';
+import { toProfile } from '../content/profile.ts';
 
 export interface FaqRouteDeps {
   faq: FaqService;
@@ -62,15 +63,32 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
       params.set('paste', deps.pastes.keep(q));
     }
     for (const [k, v] of Object.entries({ ...filters, ...extra })) if (v) params.set(k, v);
+    // "Any deployment", chosen: said in the address, or the reader's profile would apply again.
+    if (!filters.deployment && extra.deployment === '') params.set('deployment', '');
     return `/faq?${params}`;
+  }
+
+  /**
+   * A reader who said what they install sees entries for that deployment (and for any) until they
+   * choose another in the form; if that finds nothing for a query, every deployment's entries are searched.
+   */
+  function withProfile(req: Request, raw: Record<string, unknown>, filters: ReturnType<typeof searchParams>['filters']) {
+    const profile = toProfile(rawProfile(req));
+    const fromProfile = raw.deployment === undefined && !!profile.deployment;
+    return { filters: fromProfile ? { ...filters, deployment: profile.deployment } : filters, fromProfile: fromProfile ? profile.deployment : undefined };
   }
 
   function searchPage(req: Request, res: Response, raw: Record<string, unknown>): void {
     const params = searchParams(raw);
     const pasted = deps.pastes.get(raw.paste);
     const q = pasted ?? params.q;
-    const { filters } = params;
-    const outcome = q.trim() ? search.search(q, filters, { limit: 25, recordMiss: reporterOf(req) }) : undefined;
+    const { filters, fromProfile } = withProfile(req, raw, params.filters);
+    let outcome = q.trim() ? search.search(q, filters, { limit: 25, ...(fromProfile ? {} : { recordMiss: reporterOf(req) }) }) : undefined;
+    let widened = false;
+    if (outcome && fromProfile && outcome.results.length === 0) {
+      outcome = search.search(q, params.filters, { limit: 25, recordMiss: reporterOf(req) });
+      widened = outcome.results.length > 0;
+    }
     const all = outcome ? [] : browse(filters);
     const byPhase = PHASES.map((phase) => ({ phase, entries: all.filter((e) => e.phase === phase) })).filter((g) => g.entries.length);
     const from = catalog.findStep(raw.workshop, raw.step);
@@ -80,6 +98,9 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
       q,
       pasteExpired: typeof raw.paste === 'string' && !pasted,
       cut: raw.cut === '1' || params.q.length > LOG_INPUT_MAX,
+      fromProfile: fromProfile && !widened ? fromProfile : undefined,
+      widenedFrom: widened ? fromProfile : undefined,
+      allDeploymentsUrl: `/faq?${new URLSearchParams({ ...Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf')), deployment: '' })}`,
       readKb: LOG_INPUT_MAX / 1024,
       matches: outcome?.results.filter((x) => x.tier === 'match') ?? [],
       related: outcome?.results.filter((x) => x.tier === 'related') ?? [],
@@ -104,6 +125,7 @@ export function faqRoutes(deps: FaqRouteDeps): Router {
     const from = catalog.findStep(raw.workshop, raw.step);
     // Only the part that is read is kept: a scrollback's last LOG_INPUT_MAX.
     const extra: Record<string, string> = from ? { workshop: from.workshop.slug, step: from.step.id } : {};
+    if (raw.deployment === '') extra.deployment = '';
     if (q.length > LOG_INPUT_MAX) extra.cut = '1';
     res.redirect(303, addressOf(tailOf(q), filters, extra));
   });

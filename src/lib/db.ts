@@ -27,6 +27,8 @@ export const STORE_OPTIONS: StoreOptions = {
     participants: { shards: 8, groups: { session: (p: { sessionId: string }) => p.sessionId } },
     liveEvents: { shards: 8, log: { group: (e: { sessionId: string }) => e.sessionId } },
     notifications: { shards: 4 },
+    labs: { shards: 2, groups: { session: (l: { sessionId: string }) => l.sessionId } },
+    labWaitlist: { shards: 1, groups: { session: (w: { sessionId: string }) => w.sessionId } },
     meta: { shards: 1 },
   },
 };

@@ -1,5 +1,5 @@
 import type { Request, Response, NextFunction, ErrorRequestHandler } from 'express';
-import { randomUUID } from 'node:crypto';
+import type { Logger } from './logger.ts';
 import { AppError, conflict, notFound, unavailable } from './errors.ts';
 import { StoreConflictError, StoreUnavailableError, StoreWriteError } from './store/store-errors.ts';
 
@@ -34,13 +34,11 @@ function normalize(err: unknown): AppError {
  * are not set yet, so `pageLocals` sets them here. No stack trace or file path ever reaches a client;
  * if even the error page fails to render, a plain sentence is sent.
  */
-export function errorHandler(log: (msg: string) => void, pageLocals: (req: Request, res: Response) => void): ErrorRequestHandler {
+export function errorHandler(logger: Logger, pageLocals: (req: Request, res: Response) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appErr = normalize(err);
-    if (appErr.status >= 500) {
-      const id = randomUUID();
-      log(`error ${id} ${req.method} ${req.path}: ${(err as Error)?.stack ?? err}`);
-    }
+    // The request id (also in the X-Request-Id header and the page) finds this line in the logs.
+    if (appErr.status >= 500) logger.error({ reqId: req.id, err: err instanceof Error ? err : new Error(String(err)) }, 'request failed');
     if (res.headersSent) return void res.end();
     res.status(appErr.status);
     if (appErr.status === 429 || appErr.status === 503) res.set('Retry-After', appErr.status === 429 ? '60' : '5');
@@ -51,7 +49,7 @@ export function errorHandler(log: (msg: string) => void, pageLocals: (req: Reque
       return;
     }
     if (wantsJson(req)) {
-      res.json({ error: { code: appErr.code, message: appErr.message, ...(appErr.details ? { details: appErr.details } : {}) } });
+      res.json({ error: { code: appErr.code, message: appErr.message, ...(appErr.details ? { details: appErr.details } : {}), ...(appErr.status >= 500 ? { requestId: req.id } : {}) } });
       return;
     }
     try {
@@ -59,9 +57,9 @@ export function errorHandler(log: (msg: string) => void, pageLocals: (req: Reque
     } catch {
       res.locals.path = req.path;
     }
-    res.render('errors/error', { title: titleFor(appErr.status), error: { status: appErr.status, message: appErr.message } }, (renderErr: unknown, html?: string) => {
+    res.render('errors/error', { title: titleFor(appErr.status), error: { status: appErr.status, message: appErr.message, reference: req.id } }, (renderErr: unknown, html?: string) => {
       if (renderErr) {
-        log(`error page failed to render: ${(renderErr as Error)?.stack ?? renderErr}`);
+        logger.error({ reqId: req.id, err: renderErr }, 'error page failed to render');
         res.type('text/plain').send(`${titleFor(appErr.status)}. ${appErr.message}`);
         return;
       }

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Router } from 'express';
 import type { Config } from '../config.ts';
 import type { Step, Workshop } from '../content/content-loader.ts';
 import type { RateLimits } from './rate-limits.ts';
+import type { Metrics } from './prom.ts';
 
 export type Log = (msg: string) => void;
 
@@ -10,6 +11,8 @@ export interface AppContext {
   config: Readonly<Config>;
   limits: RateLimits;
   log: Log;
+  /** Prometheus metrics: features register their own counters and gauges here. */
+  metrics: Metrics;
 }
 
 /** A step page being rendered: features add their parts to it (the "I'm stuck" panel, the live-session bar). */
@@ -24,6 +27,12 @@ export type StepDecorator = (req: Request, view: StepView) => Record<string, unk
 
 /** A part another feature adds to the learner's dashboard (the contributor's FAQ entries), as render data. */
 export type DashboardPart = (req: Request) => Record<string, unknown>;
+
+/** Live data another feature adds to one guide's page (the office-hours guide lists the coming sessions). */
+export interface GuidePart {
+  guide: string;
+  data: (req: Request) => Record<string, unknown>;
+}
 
 /**
  * What a feature offers the app: its pages (mounted at the root), its JSON API (under /api), parts of
@@ -45,6 +54,9 @@ export interface Feature {
   bodyParsers?: RequestHandler[];
   stepDecorators?: StepDecorator[];
   dashboardParts?: DashboardPart[];
+  guideParts?: GuidePart[];
+  /** Why this feature cannot serve yet (e.g. an index still being built), for /readyz; undefined when it can. */
+  notReady?: () => string | undefined;
   start?: () => Promise<void>;
   stop?: () => void | Promise<void>;
 }

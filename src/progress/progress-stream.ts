@@ -51,6 +51,10 @@ export function createProgressStreams(options: ProgressStreamOptions) {
   }
 
   return {
+    /** Streams open now. */
+    get count() {
+      return total;
+    },
     /** Opens a stream (429 over a cap, before any header is sent) and says which attempt is the latest. */
     open(sub: Omit<Stream, 'res'>, res: ServerResponse, latest: number) {
       if (total >= options.total) throw new AppError(429, 'too_many_streams', 'The server has too many live connections right now.');

@@ -71,7 +71,13 @@ export const RANKING = {
  * entry with strong evidence is a match; one whose words agree well enough is related; the rest are not
  * shown, so a paste from other software gets "no match" rather than noise.
  */
-export function createSearchService(deps: { content: { current: Content }; misses?: MissRecorder; log?: (m: string) => void }) {
+export function createSearchService(deps: {
+  content: { current: Content };
+  misses?: MissRecorder;
+  log?: (m: string) => void;
+  /** Told of every search: typed or a log, and whether anything was found (for the metrics). */
+  observe?: (mode: 'text' | 'log', found: boolean) => void;
+}) {
   const index = new SearchIndex();
   const evidence = new EvidenceIndex();
   let indexedContent: Content | undefined;
@@ -194,6 +200,7 @@ export function createSearchService(deps: { content: { current: Content }; misse
         deployment: doc.deployment,
       };
     });
+    deps.observe?.(mode, results.length > 0);
     if (opts.recordMiss && results.length === 0 && deps.misses) {
       deps.misses.record(mode === 'log' ? (features.errorLines[0] ?? features.terms.join(' ')) : q, opts.recordMiss);
     }

@@ -1,4 +1,4 @@
-import type { SessionsEnv } from './sessions-context.ts';
+import type { SessionsEnv } from './sessions-env.ts';
 import type { SessionUser } from '../lib/web/roles.ts';
 import type { ProgressListener } from '../progress/progress-port.ts';
 import { conflict, forbidden, notFound } from '../lib/errors.ts';
@@ -10,6 +10,7 @@ import type { SessionsService } from './sessions-service.ts';
 import { phaseOf } from './session-time.ts';
 import { isStaff, type LiveEvent, type LiveSession, type Participant } from './sessions-types.ts';
 import { questionView, sessionView, sortQuestions, staffParticipant, stuckByStep } from './session-views.ts';
+import type { SessionExtension } from './sessions-port.ts';
 
 /** How the stream's request was authenticated, so that a logout or a revoked token ends it. */
 export interface StreamAuth {
@@ -33,6 +34,8 @@ export function createLiveService(deps: {
   emitter: LiveEmitter;
   baseUrl: string;
   log: (msg: string) => void;
+  /** Features that add to sessions (labs): told of each new participant. */
+  extensions: readonly SessionExtension[];
 }) {
   const { repo, sessions, env, broker, emitter } = deps;
   const workshopOf = (slug: string) => env.catalog.findWorkshop(slug);
@@ -62,13 +65,25 @@ export function createLiveService(deps: {
   }
 
   return {
-    async join(s: LiveSession, user: SessionUser): Promise<{ participant: Participant; created: boolean }> {
+    /** Adds the user to the roster; `notes` are what extensions tell a new participant (e.g. their lab). */
+    async join(s: LiveSession, user: SessionUser): Promise<{ participant: Participant; created: boolean; notes: string[] }> {
       let result!: { participant: Participant; created: boolean };
       await emitter.emit(s.id, () => {
         result = sessions.newParticipant(s, user);
         return result.created ? { records: { participants: [result.participant] }, emits: [participantEvent(result.participant)] } : undefined;
       });
-      return result;
+      if (!result.created) return { ...result, notes: [] };
+      const notes: string[] = [];
+      for (const ext of deps.extensions) {
+        try {
+          const note = await ext.joined?.({ sessionId: s.id, workshop: s.workshop, userId: user.id, username: user.username });
+          if (note) notes.push(note);
+        } catch (err) {
+          // The join stands: what an extension could not do, its hosts can still do by hand.
+          deps.log(`sessions: an extension failed on join: ${(err as Error).message}`);
+        }
+      }
+      return { ...result, notes };
     },
 
     async stuck(s: LiveSession, user: SessionUser, note: string, step?: string): Promise<Participant> {

@@ -1,4 +1,4 @@
-import type { SessionsEnv } from './sessions-context.ts';
+import type { SessionsEnv } from './sessions-env.ts';
 import type { SessionUser } from '../lib/web/roles.ts';
 import { conflict, forbidden, notFound } from '../lib/errors.ts';
 import type { SessionsRepository } from './sessions-repository.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SessionsEnv } from './sessions-context.ts';
+import type { SessionsEnv } from './sessions-env.ts';
 import type { SessionUser } from '../lib/web/roles.ts';
 import { conflict, forbidden, invalid, notFound } from '../lib/errors.ts';
 import type { LiveBroker } from './live-broker.ts';
@@ -9,6 +9,7 @@ import type { SessionsService } from './sessions-service.ts';
 import { phaseOf } from './session-time.ts';
 import { canRun, isStaff, type LiveSession, type Question } from './sessions-types.ts';
 import { questionView } from './session-views.ts';
+import type { SessionExtension } from './sessions-port.ts';
 
 const MAX_QUESTIONS = 300;
 const KEEP_ANNOUNCEMENTS = 50;
@@ -20,6 +21,8 @@ export function createRoomActions(deps: {
   env: SessionsEnv;
   broker: LiveBroker;
   emitter: LiveEmitter;
+  /** Features that add to sessions (labs): told when a host ends one. */
+  extensions: readonly SessionExtension[];
 }) {
   const { sessions, emitter, repo } = deps;
 
@@ -127,6 +130,13 @@ export function createRoomActions(deps: {
         s.endedAt = new Date().toISOString();
         return { records: { session: s }, emits: [{ type: 'status', audience: 'all', data: { status: 'ended' } }] };
       });
+      for (const ext of deps.extensions) {
+        try {
+          await ext.ended?.(id);
+        } catch (err) {
+          deps.env.log(`sessions: an extension failed on end: ${(err as Error).message}`);
+        }
+      }
     },
   };
 }

@@ -46,8 +46,8 @@ export function sessionsApi(ctx: SessionsContext): Router {
     const { code } = parse(JoinBody, req.body, 400);
     const s = sessions.byCode(code);
     if (!s) throw notFound('No session has that code.');
-    const { participant, created } = await live.join(s, me(req));
-    res.status(created ? 201 : 200).json({ session: view(req, s), participant });
+    const { participant, created, notes } = await live.join(s, me(req));
+    res.status(created ? 201 : 200).json({ session: view(req, s), participant, notes });
   });
 
   r.get('/sessions/stats', requireRole('admin'), (_req, res) => {

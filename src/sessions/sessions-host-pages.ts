@@ -41,7 +41,8 @@ export function sessionsHostPages(ctx: SessionsContext): Router {
     const user = currentUser(req)!;
     if (!isStaff(sessions.access(s, user))) throw forbidden('Only the hosts and helpers of this session see its dashboard.');
     const state = live.state(s, user);
-    res.render('sessions/host', { title: `Dashboard · ${s.title}`, state, now: Date.now() });
+    const parts = Object.assign({}, ...ctx.extensions.map((e) => e.dashboard?.(s.id, user) ?? {}));
+    res.render('sessions/host', { title: `Dashboard · ${s.title}`, state, now: Date.now(), ...parts });
   });
 
   r.post('/sessions/:id/host/announcements', requireUser, action(AnnouncementBody, (req, b) => room.announce(id(req), currentUser(req)!, b.text)));

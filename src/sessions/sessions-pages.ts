@@ -124,8 +124,9 @@ export function sessionsPages(ctx: SessionsContext): Router {
     const s = sessions.byCode(code);
     if (!s) return renderJoin(res, code, 'No session has that code. Check it with your host.', 404);
     let participant;
+    let notes: string[];
     try {
-      ({ participant } = await live.join(s, currentUser(req)!));
+      ({ participant, notes } = await live.join(s, currentUser(req)!));
     } catch (err) {
       if (err instanceof AppError && err.status === 409) return renderJoin(res, code, err.message, 409);
       throw err;
@@ -133,10 +134,10 @@ export function sessionsPages(ctx: SessionsContext): Router {
     // A session under way: straight to the step the room is on (or where this participant is).
     if (phaseOf(s) === 'live') {
       const step = s.roomStep ?? participant.currentStep;
-      flash(res, `You joined “${s.title}”.${s.roomStep ? ' This is the step the room is on.' : ''}`);
+      flash(res, [`You joined “${s.title}”.${s.roomStep ? ' This is the step the room is on.' : ''}`, ...notes].join(' '));
       return res.redirect(303, `/workshops/${s.workshop}/steps/${step}#live-session`);
     }
-    flash(res, `You joined “${s.title}”.`);
+    flash(res, [`You joined “${s.title}”.`, ...notes].join(' '));
     res.redirect(303, `/sessions/${s.id}`);
   });
 

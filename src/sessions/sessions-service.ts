@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SessionsEnv } from './sessions-context.ts';
+import type { SessionsEnv } from './sessions-env.ts';
 import type { SessionUser } from '../lib/web/roles.ts';
 import { hasRole } from '../lib/web/roles.ts';
 import { conflict, invalid, notFound } from '../lib/errors.ts';

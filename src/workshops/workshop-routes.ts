@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { DEPLOYMENTS, LEVELS, PLATFORMS } from '../content/content-schemas.ts';
 import type { Workshop } from '../content/content-loader.ts';
 import { htmlFor, toProfile, type Profile } from '../content/profile.ts';
-import type { DashboardPart, StepDecorator } from '../lib/feature.ts';
+import type { DashboardPart, GuidePart, StepDecorator } from '../lib/feature.ts';
 import { currentUser, learnerId, rawProfile } from '../lib/web/roles.ts';
 import type { ProgressPort, ProgressSummary } from '../progress/progress-port.ts';
 import type { Catalog } from './catalog.ts';
@@ -35,7 +35,7 @@ export function resumeOf(list: ProgressSummary[]): ProgressSummary | undefined {
   return list.filter((s) => s.done < s.total).sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
 }
 
-export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort; decorators: readonly StepDecorator[]; dashboardParts?: readonly DashboardPart[] }): Router {
+export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort; decorators: readonly StepDecorator[]; dashboardParts?: readonly DashboardPart[]; guideParts?: readonly GuidePart[] }): Router {
   const { catalog, progress } = deps;
   const r = Router();
   const content = () => catalog.content;
@@ -96,7 +96,8 @@ export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort;
     const id = learnerId(req);
     if (id) await progress.readGuide(id, guide.slug);
     const paths = [...content().paths.values()].filter((p) => p.items.some((it) => it.type === 'guide' && it.slug === guide.slug));
-    res.render('workshops/guide', { title: guide.title, guide, guideHtml: htmlFor(guide, profileOf(req)), profile: profileOf(req), read: !!id, paths });
+    const parts = Object.assign({}, ...(deps.guideParts ?? []).filter((p) => p.guide === guide.slug).map((p) => p.data(req)));
+    res.render('workshops/guide', { title: guide.title, guide, guideHtml: htmlFor(guide, profileOf(req)), profile: profileOf(req), read: !!id, paths, ...parts });
   });
 
   r.get('/paths/:slug', (req, res) => {

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { DashboardPart, Feature, StepDecorator } from '../lib/feature.ts';
+import type { DashboardPart, Feature, GuidePart, StepDecorator } from '../lib/feature.ts';
 import type { CookieJar } from '../lib/web/cookies.ts';
 import type { Profile } from '../content/profile.ts';
 import type { ProgressPort } from '../progress/progress-port.ts';
@@ -19,6 +19,8 @@ export function workshopsFeature(deps: {
   decorators: readonly StepDecorator[];
   /** What other features add to the dashboard. */
   dashboardParts?: readonly DashboardPart[];
+  /** What other features add to a guide's page. */
+  guideParts?: readonly GuidePart[];
   saveProfile: (userId: string, p: Profile) => Promise<void>;
   baseUrl: string;
 }): Feature {

@@ -106,4 +106,55 @@ describe('durability under SIGKILL', () => {
     expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
     await killed(first.child, 'SIGTERM');
   }, 60_000);
+
+  it('when the server is told to stop (SIGTERM) during writes with a live stream open, then requests in flight are answered, the stream ends, nothing acknowledged is lost, and it exits well within its deadline', async () => {
+    const dir = tempDir('sigterm');
+    let srv = await startServerProcess(dir, { SHUTDOWN_TIMEOUT_SECONDS: '5', LOG_FORMAT: 'json' });
+    const learners: { token: string; acked: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      await json(`${srv.url}/api/users`, 'POST', { username: `term${i}`, password: 'crash test password' });
+      const tok = await json(`${srv.url}/api/tokens`, 'POST', { username: `term${i}`, password: 'crash test password', name: 't' });
+      learners.push({ token: tok.body.token, acked: 0 });
+    }
+    // A learner's open step page: its verdict stream would keep the server busy forever if it were not ended.
+    const stream = await fetch(`${srv.url}/api/me/events?workshop=demo-install&step=unlock`, { headers: { authorization: `Bearer ${learners[0]!.token}`, accept: 'text/event-stream' } });
+    expect(stream.status).toBe(200);
+    const streamEnded = stream.body!.pipeTo(new WritableStream()).then(() => 'ended', () => 'ended');
+
+    const statuses: number[] = [];
+    let refused = 0;
+    const writers = learners.map(async (l) => {
+      for (let n = 0; n < 10_000; n++) {
+        const r = await json(`${srv.url}/api/me/progress/demo-install/unlock/checkpoint`, 'POST', { output: `attempt ${n}` }, l.token).catch(() => null);
+        if (!r) {
+          refused += 1;
+          return;
+        }
+        statuses.push(r.status);
+        if (r.status === 200) l.acked += 1;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    const exited = new Promise<number | null>((resolve) => srv.child.once('exit', (code) => resolve(code)));
+    const t0 = Date.now();
+    srv.child.kill('SIGTERM');
+    const code = await exited;
+    const tookMs = Date.now() - t0;
+    await Promise.all(writers);
+
+    expect(code).toBe(0);
+    expect(tookMs).toBeLessThan(5000); // the stream was ended, not waited out to the deadline
+    expect(await streamEnded).toBe('ended');
+    expect(statuses.filter((s) => s >= 500)).toEqual([]); // in flight: answered, not failed
+    expect(refused).toBe(learners.length); // afterwards: new requests find nobody listening
+    expect(srv.output()).toContain('"msg":"stopped in');
+
+    srv = await startServerProcess(dir);
+    for (const l of learners) {
+      expect(l.acked).toBeGreaterThan(0);
+      const p = await json(`${srv.url}/api/me/progress/demo-install`, 'GET', undefined, l.token);
+      expect(p.body.steps.unlock.checkpoint.attempts).toBe(l.acked);
+    }
+    await killed(srv.child, 'SIGTERM');
+  }, 60_000);
 });

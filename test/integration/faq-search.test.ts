@@ -139,6 +139,40 @@ describe('finding answers', () => {
   });
 });
 
+describe('the FAQ follows the deployment profile', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildApp();
+  });
+  afterAll(() => t.close());
+
+  it('when a reader says they install AIO-DX, then the FAQ shows AIO-DX and any-deployment entries, widens a search that finds nothing there, and "all deployments" stays chosen', async () => {
+    const reader = request.agent(t.app);
+    const step = await reader.get('/workshops/demo-install/steps/prepare');
+    await reader.post('/profile').type('form').send({ _csrf: csrfFrom(step.text), deployment: 'aio-dx', platform: 'libvirt', next: '/faq' }).expect(303);
+
+    const landing = await reader.get('/faq').expect(200);
+    expect(landing.text).toContain('Showing entries for AIO-DX');
+    expect(landing.text).toContain('href="/faq/kubectl-refused"'); // for any deployment
+    expect(landing.text).not.toContain('href="/faq/host-stays-locked"'); // for AIO-SX only
+
+    const widened = await reader.get('/faq').query({ q: 'controller-0 was administratively locked to take it out-of-service' }).expect(200);
+    expect(widened.text).toContain('Nothing written for AIO-DX matched, so these come from every deployment.');
+    expect(widened.text).toContain('href="/faq/host-stays-locked"');
+
+    const all = await reader.get('/faq').query({ deployment: '' }).expect(200);
+    expect(all.text).not.toContain('Showing entries for AIO-DX');
+    expect(all.text).toContain('href="/faq/host-stays-locked"');
+
+    const posted = await reader.post('/faq').type('form').send({ _csrf: csrfFrom(landing.text), q: 'host locked', deployment: '' }).expect(303);
+    expect(posted.headers.location).toContain('deployment=');
+    expect((await reader.get(posted.headers.location!)).text).not.toContain('Showing entries for AIO-DX');
+
+    // A reader without a profile sees everything, as before.
+    expect((await request(t.app).get('/faq').expect(200)).text).toContain('href="/faq/host-stays-locked"');
+  });
+});
+
 describe("I'm stuck on a step", () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -196,4 +196,18 @@ describe('session pages', () => {
     expect(list.text.match(/Weekly office hours/g)).toHaveLength(3);
     expect(list.text).toContain('office hours · weekly, 1 of 3');
   });
+
+  it('when office hours are scheduled, then the office-hours guide lists them with a calendar file each; with none, it says so and where to look', async () => {
+    const empty = await request(t.app).get('/guides/office-hours').expect(200);
+    expect(empty.text).toContain('No session is scheduled right now.');
+    const h = await host();
+    const { id } = await scheduleNow(h, { title: 'Weekly office hours', occurrences: '2' });
+    const guide = await request(t.app).get('/guides/office-hours').expect(200);
+    const aside = guide.text.slice(guide.text.indexOf('class="coming-sessions"'), guide.text.indexOf('</aside>'));
+    expect(aside.match(/Weekly office hours/g)).toHaveLength(2);
+    expect(aside).toContain(`href="/sessions/${id}/calendar.ics"`);
+    expect(aside).toContain('office hours · weekly');
+    // Other guides are not touched.
+    expect((await request(t.app).get('/guides/demo-guide').expect(200)).text).not.toContain('coming-sessions');
+  });
 });

@@ -10,6 +10,7 @@ import { MIGRATIONS } from '../../src/migrations/migrations.ts';
 import { loadContent } from '../../src/content/content-loader.ts';
 import { seedFaqIds } from '../../src/content/faq-seed.ts';
 import { createApp, type App, type AppDeps } from '../../src/app.ts';
+import { createLogger } from '../../src/lib/logger.ts';
 import type { Role } from '../../src/lib/web/roles.ts';
 import type { Express } from 'express';
 
@@ -23,8 +24,14 @@ export interface TestApp {
   dir: string;
   /** The app's PostgreSQL database (ONRAMP_TEST_STORE=pg), or undefined on the embedded store. */
   databaseUrl?: string;
+  /** Every line the app logged (JSON, as in production), newest last; the last 2,000 are kept. */
+  logs(): string[];
+  /** What a stopping server does first: /readyz turns 503 and answers close their connections. */
+  drain(): void;
   /** Closes the store and opens a new app on the same data folder, as a restart would (with other settings if given). */
   restart(env?: Record<string, string>): Promise<TestApp>;
+  /** Stops the app and closes the store, keeping the data folder (for a command-line task to open it). */
+  stop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,8 +77,21 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
   await store.exclusive('data-migrations', () => migrate(store, MIGRATIONS, () => {}));
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
-  // TEST_LOG=1 shows the app's own log (e.g. the cause of a 500) while debugging a test.
-  const { app, ports, start, close } = createApp({ config, store, content: { current: content }, overrides, log: (m) => { if (process.env.TEST_LOG) console.error(m); } });
+  // The app logs as in production (JSON lines); tests read them with t.logs(), and TEST_LOG=1 shows them
+  // (e.g. the cause of a 500) while debugging a test.
+  const lines: string[] = [];
+  const logger = createLogger({
+    level: config.log.level,
+    format: 'json',
+    destination: {
+      write(line: string) {
+        lines.push(line);
+        if (lines.length > 2000) lines.shift();
+        if (process.env.TEST_LOG) process.stderr.write(line);
+      },
+    },
+  });
+  const { app, ports, start, close, drain } = createApp({ config, store, content: { current: content }, overrides, logger });
   try {
     await start();
   } catch (err) {
@@ -80,7 +100,10 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
     await store.close();
     throw err;
   }
+  let closed = false;
   const closeAll = async () => {
+    if (closed) return;
+    closed = true;
     await close();
     await store.close();
   };
@@ -91,10 +114,13 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
     config,
     dir,
     databaseUrl,
+    logs: () => [...lines],
+    drain,
     async restart(nextEnv = env) {
       await closeAll();
       return buildApp(nextEnv, dir, overrides, { ...choice, databaseUrl, ownsDatabase });
     },
+    stop: closeAll,
     async close() {
       await closeAll();
       rmSync(dir, { recursive: true, force: true });

@@ -41,7 +41,9 @@ export function startServerProcess(dataDir: string, env: Record<string, string> 
       reject(new Error(`server did not start in time:\n${out}`));
     }, timeoutMs);
     const onData = (chunk: Buffer) => {
+      // A busy server logs a line per request: keep the start and the most recent output, not all of it.
       out += chunk.toString();
+      if (out.length > 512 * 1024) out = out.slice(0, 64 * 1024) + '\n…\n' + out.slice(-256 * 1024);
       const m = /ready at (http:\/\/[^\s]+)/.exec(out);
       if (m) {
         clearTimeout(timer);

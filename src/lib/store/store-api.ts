@@ -39,6 +39,8 @@ export interface StoreStats {
 export interface Store {
   readonly kind: 'embedded' | 'postgres';
   readonly stats: StoreStats;
+  /** Open and accepting writes (for /readyz). */
+  readonly isOpen: boolean;
 
   /** A fresh copy of the record: callers may change it freely before committing it back. */
   get<T>(collection: string, key: string): T | undefined;

@@ -47,6 +47,11 @@ export class EmbeddedStore implements Store {
   private readonly counters = { commits: 0, compactions: 0, lastCompactionMs: 0 };
   private readonly listeners: { collections: Set<string>; fn: (changes: readonly Change[]) => void }[] = [];
 
+  /** Open and accepting writes (for /readyz). */
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
   get stats(): StoreStats {
     return { batches: this.group.batches, ...this.counters };
   }

@@ -103,6 +103,10 @@ export class PgStore implements Store {
     return store;
   }
 
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
   get stats(): StoreStats {
     return {
       batches: this.writer.counters.batches,
