@@ -7,7 +7,7 @@ import { checkTables, migrateSchema } from './pg-migrate.ts';
 import { Replica } from './pg-replica.ts';
 import { tableLayouts, type TableLayout } from './pg-schema.ts';
 import { PgWriter, type PendingCommit } from './pg-writer.ts';
-import { asStoreError, within } from './pg-util.ts';
+import { asStoreError, surviveClientWriteAfterClose, within } from './pg-util.ts';
 import { createPgRateLimitStore, pruneRateLimits, type SharedLimitStore } from './pg-rate-limits.ts';
 
 export interface PgStoreOptions {
@@ -86,6 +86,7 @@ export class PgStore implements Store {
       connection: { synchronous_commit: 'on', application_name: 'onramp' },
     });
     const store = new PgStore(sql, options);
+    surviveClientWriteAfterClose(store.log);
     try {
       await migrateSchema(sql, store.log);
       await checkTables(sql, store.layouts.values());

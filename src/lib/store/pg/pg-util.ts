@@ -33,3 +33,36 @@ export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     );
   });
 }
+
+/**
+ * The postgres client (3.4.9) can throw from a timer after a connection closed under a pending small
+ * write (`Immediate.nextWrite`: "Cannot read properties of null (reading 'write')";
+ * porsager/postgres#1154, #1208, fixes proposed in #1168 and #1209, not released). Nothing can catch it,
+ * and it would end the process during a database outage; the query it belonged to has already
+ * failed with CONNECTION_CLOSED, so it is safe to let it pass.
+ */
+export function isClientWriteAfterClose(err: unknown): boolean {
+  const e = err as { name?: string; message?: string; stack?: string } | null;
+  return !!e && e.name === 'TypeError' && e.message === "Cannot read properties of null (reading 'write')" &&
+    /nextWrite/.test(e.stack ?? '') && /postgres[\\/]src[\\/]connection\.js/.test(e.stack ?? '');
+}
+
+let guarded = false;
+
+/**
+ * Keeps the process alive through that one error (see above); any other uncaught exception still ends
+ * it, as Node does by default. Not installed under vitest, which has handlers of its own (its
+ * configuration ignores the same error).
+ */
+export function surviveClientWriteAfterClose(log: (m: string) => void): void {
+  if (guarded || process.env.VITEST) return;
+  guarded = true;
+  process.on('uncaughtException', (err, origin) => {
+    if (isClientWriteAfterClose(err)) {
+      log('store: the database client wrote to a connection that had closed (porsager/postgres#1154); its query already failed, carrying on');
+      return;
+    }
+    process.stderr.write(`${origin}: ${(err as Error)?.stack ?? err}\n`);
+    process.exit(1);
+  });
+}
