@@ -10,6 +10,8 @@ export interface BenchContext {
   workshop: { slug: string; steps: string[] };
   /** Server process id (for RSS readings from /proc/<pid>/status). */
   serverPid: number;
+  /** Several instances on one database (PostgreSQL): participants act and listen on these in turn; the host stays on `url`. */
+  urls?: string[];
   /** Prints one line of the report. */
   log: (line: string) => void;
 }

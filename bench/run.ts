@@ -10,15 +10,19 @@ import { load, fmt, combine, type LoadResult } from './load.ts';
 import type { BenchContext, Scenario } from './bench-types.ts';
 import { seedSessions } from './seed-sessions.ts';
 import { login, metrics } from './bench-http.ts';
+import { openStore } from '../src/lib/db.ts';
 
 /**
  * npm run bench: builds a 10,000-learner store, starts the real server on loopback and measures it
  * against bare Express serving the same bytes, in the same run. Prints figures and ratios.
+ * `npm run bench -- --pg` (or BENCH_STORE=pg) then loads the same store into a throwaway PostgreSQL
+ * cluster (fsync on) and measures the same scenarios there, with one instance and with two.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 10_000);
+const PG = process.argv.includes('--pg') || process.env.BENCH_STORE === 'pg';
 const started = performance.now();
 const line = (s: string) => console.log(s);
 const work = mkdtempSync(join(tmpdir(), 'onramp-bench-'));
@@ -63,21 +67,21 @@ if (!visitorHtml.includes('Sign in')) throw new Error('step page did not render 
  * A page against bare Express serving the same bytes: a short warm-up for both (JIT, caches, the
  * collector settling), then two turns each, alternating, so a slow spell of the machine weighs on both.
  */
-async function pageAgainstBare(title: string, body: string, target: number, setup?: Parameters<typeof load>[0]['setup']) {
+async function pageAgainstBare(title: string, body: string, target: number, setup?: Parameters<typeof load>[0]['setup'], on: { url: string; pid: number } = { url: server.url, pid: server.child.pid! }) {
   const file = join(work, `page-${Math.random().toString(36).slice(2)}.html`);
   writeFileSync(file, body);
   const { url: bare, pid: barePid } = await startBare(file);
   line(`\n## ${title} (${body.length} bytes), 50 connections, ${SECONDS} s each (two turns, alternating with bare Express)`);
-  await load({ url: server.url + stepPath, connections: 50, seconds: WARMUP, setup });
+  await load({ url: on.url + stepPath, connections: 50, seconds: WARMUP, setup });
   await load({ url: `${bare}/page`, connections: 50, seconds: WARMUP });
   const pageRuns: LoadResult[] = [];
   const bareRuns: LoadResult[] = [];
   let pageCpuTotal = 0;
   let bareCpuTotal = 0;
   for (let turn = 0; turn < 2; turn++) {
-    let cpu0 = cpuMicros(server.child.pid!);
-    pageRuns.push(await load({ url: server.url + stepPath, connections: 50, seconds: SECONDS / 2, setup }));
-    pageCpuTotal += cpuMicros(server.child.pid!) - cpu0;
+    let cpu0 = cpuMicros(on.pid);
+    pageRuns.push(await load({ url: on.url + stepPath, connections: 50, seconds: SECONDS / 2, setup }));
+    pageCpuTotal += cpuMicros(on.pid) - cpu0;
     cpu0 = cpuMicros(barePid);
     bareRuns.push(await load({ url: `${bare}/page`, connections: 50, seconds: SECONDS / 2 }));
     bareCpuTotal += cpuMicros(barePid) - cpu0;
@@ -89,9 +93,11 @@ async function pageAgainstBare(title: string, body: string, target: number, setu
   line(`onramp: ${fmt(page)}\nbare express: ${fmt(barePage)}`);
   line(`ratio ${(page.rps / barePage.rps).toFixed(2)} (target >= ${target}); p99 ${page.p99} ms (target < 50 ms)`);
   line(`server CPU per page: onramp ${pageCpu.toFixed(0)} µs, bare ${bareCpu.toFixed(0)} µs (ratio ${(bareCpu / pageCpu).toFixed(2)})`);
+  summary.push([title, `${Math.round(page.rps)} req/s, ratio ${(page.rps / barePage.rps).toFixed(2)}, p99 ${page.p99} ms`]);
   return bare;
 }
 
+const summary: [string, string][] = [];
 const bare = await pageAgainstBare("A visitor's step page (no cookie, no server session)", visitorHtml, 0.5);
 let c = 0;
 await pageAgainstBare("Signed-in learner's step page", html, 0.6, (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[c++ % cookies.length]! } }));
@@ -109,6 +115,7 @@ const loopDuringWrites = await metrics(server.url, big.adminToken, true);
 const bareWrites = await load({ url: bare, connections: 200, seconds: SECONDS, method: 'PUT', setup: writeSetup('/json') });
 line(`onramp: ${fmt(writes)}\nbare express (same JSON parse): ${fmt(bareWrites)}`);
 line(`acknowledged writes/s ${Math.round(writes.rps)} (target >= 1500); ratio ${(writes.rps / bareWrites.rps).toFixed(2)} (target >= 0.4)`);
+summary.push(['progress writes, 200 connections', `${Math.round(writes.rps)}/s acknowledged, p99 ${writes.p99} ms`]);
 line(`event loop during the write run: max delay ${loopDuringWrites.eventLoopDelayMs.max.toFixed(1)} ms (target <= 50 ms); journal syncs ${loopDuringWrites.store.batches}, commits ${loopDuringWrites.store.commits}`);
 
 line('\n## A room at once: 200 learners send a write in the same instant (10,000 learners in the store)');
@@ -129,6 +136,7 @@ for (let round = 0; round < 5; round++) {
 }
 const burstLoop = await metrics(server.url, big.adminToken, true);
 line(`all 200 acknowledged in: ${bursts.map((b) => Math.round(b)).join(', ')} ms (worst ${Math.round(Math.max(...bursts))} ms; target < 500 ms)`);
+summary.push(['200 writes at once, worst of 5', `${Math.round(Math.max(...bursts))} ms`]);
 line(`event loop during the bursts: max delay ${burstLoop.eventLoopDelayMs.max.toFixed(1)} ms (target <= 50 ms)`);
 
 line('\n## Write cost against store size: PUT p50 at 10 connections, 5 s');
@@ -163,6 +171,28 @@ for (const [name, scenario] of extras.scenarios) {
 const final = await metrics(server.url, big.adminToken, false);
 line(`\n## Memory\nserver RSS now ${(final.rssBytes / 2 ** 20).toFixed(0)} MB, peak over the whole run (VmHWM) ${memoryOf(server.child.pid!, 'VmHWM')} MB`);
 await killed(server.child, 'SIGTERM');
+const embeddedSummary = summary.splice(0);
+if (PG) {
+  const { pgBench } = await import('./pg-bench.ts');
+  await pgBench({
+    work, env, line, stepPath, seconds: SECONDS, learners: LEARNERS, big, fortySteps, children, summary,
+    backup: async () => {
+      const store = await openStore(join(work, 'big', 'store'), { compactIntervalMs: 0, log: () => {} });
+      try {
+        return await store.backup(join(work, 'backups'));
+      } finally {
+        await store.close();
+      }
+    },
+    pageAgainstBare: (title, body, target, setup, on) => pageAgainstBare(title, body, target, setup, on),
+    memoryOf,
+    scenarioContext: (url, urls, pid) => ({ ...ctx, url, urls, serverPid: pid }),
+    liveScenario: extras.scenarios.find(([name]) => name.startsWith('Live session'))?.[1],
+  });
+  line('\n## Both stores in this run');
+  line('| figure | embedded | PostgreSQL, one instance |\n| --- | --- | --- |');
+  for (const [i, [name, value]] of embeddedSummary.entries()) line(`| ${name} | ${value} | ${summary[i]?.[1] ?? ''} |`);
+}
 for (const child of children) await killed(child, 'SIGKILL');
 rmSync(work, { recursive: true, force: true });
 line(`\nbenchmark finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);

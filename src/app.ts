@@ -2,11 +2,12 @@ import express, { Router, type Express, type Request, type Response } from 'expr
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
-import type { Store } from './lib/store/store.ts';
+import type { Store } from './lib/store/store-api.ts';
 import type { Content } from './content/content-loader.ts';
 import type { Feature, Log } from './lib/feature.ts';
 import { securityHeaders, personalCaching, forUnsafeMethods, sameOriginGuard, noCredentialsInQuery, requireParsedBody, jsonAndFormParsers } from './lib/security.ts';
 import { createRateLimits } from './lib/rate-limits.ts';
+import { freshReads } from './lib/fresh-reads.ts';
 import { errorHandler, notFoundHandler } from './lib/error-handler.ts';
 import { readMetrics } from './lib/metrics.ts';
 import { createLogger, messagesOf, requestLog, type Logger } from './lib/logger.ts';
@@ -54,7 +55,8 @@ export function createApp(deps: AppDeps) {
   const log = deps.log ?? messagesOf(logger);
   const metrics = deps.metrics ?? createMetrics();
   readMetrics(false); // starts the event-loop monitor
-  const limits = createRateLimits(config);
+  // On PostgreSQL the counters are shared, so N instances allow the configured limits, not N times them.
+  const limits = createRateLimits(config, store.sharedLimits?.bind(store));
   const ctx = { config, limits, log, metrics };
   const jar = createCookieJar(config.sessionSecret, config.secureCookies);
   const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
@@ -127,10 +129,12 @@ export function createApp(deps: AppDeps) {
   app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
   // Liveness: the process answers. Readiness: it should get traffic (store open, indexes built, not stopping).
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', async (_req, res) => {
     const waiting = [
       ...(draining ? ['stopping: finishing the requests in flight'] : []),
       ...(store.isOpen ? [] : ['the store is closed']),
+      // PostgreSQL: the database answers (a short check; the embedded store answers at once).
+      ...(store.isOpen && store.kind === 'postgres' ? await store.ready().then((r) => (r.ok ? [] : [r.detail])) : []),
       ...features.flatMap((f) => f.notReady?.() ?? []),
     ];
     res.set('Cache-Control', 'no-store').status(waiting.length ? 503 : 200).json({ status: waiting.length ? 'not ready' : 'ready', waiting });
@@ -138,6 +142,8 @@ export function createApp(deps: AppDeps) {
   app.get('/metrics', metricsEndpoint(metrics, config.metrics));
 
   registerStoreMetrics(metrics, store);
+  // PostgreSQL: a request first sees what was committed anywhere before it arrived (read-your-writes).
+  if (store.kind === 'postgres') app.use(freshReads(store));
 
   app.use(
     forUnsafeMethods(
@@ -202,4 +208,14 @@ function registerStoreMetrics(metrics: Metrics, store: Store): void {
   for (const collection of ['users', 'progress', 'faq', 'liveSessions']) {
     metrics.gauge(`onramp_store_${collection.toLowerCase()}_records`, `Records in the ${collection} collection.`, () => store.count(collection));
   }
+  if (store.kind !== 'postgres') return;
+  const pg: [string, string][] = [
+    ['conflicts', 'Commits refused because another instance changed a record first (each is retried).'],
+    ['retries', 'Read-modify-writes run again after a conflict.'],
+    ['remoteBatches', 'Batches written by other instances and applied here.'],
+    ['appliedBatch', 'Number of the last batch applied to this instance\'s records.'],
+    ['reloads', 'Times this instance fell too far behind and loaded every record again.'],
+    ['listening', '1 while the LISTEN connection for other instances\' writes is up.'],
+  ];
+  for (const [figure, help] of pg) metrics.gauge(`onramp_store_pg_${figure.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`, help, () => store.stats[figure] ?? 0);
 }

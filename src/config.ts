@@ -11,6 +11,7 @@ const EnvSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'DATABASE_URL must be a postgres:// address').optional(),
   CONTENT_DIR: z.string().default('./workshops'),
   SEED_DIR: z.string().default('./seed'),
   BASE_URL: z.string().url().optional(),
@@ -79,6 +80,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** PostgreSQL, for several instances on one database; without it the embedded store in dataDir is used. */
+  databaseUrl?: string;
   contentDir: string;
   seedDir: string;
   baseUrl: string;
@@ -129,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     host: e.HOST,
     port: e.PORT,
     dataDir,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     contentDir: resolve(e.CONTENT_DIR),
     seedDir: resolve(e.SEED_DIR),
     baseUrl,

@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { loadConfig, type Config } from './config.ts';
-import { openStore, type Store } from './lib/db.ts';
+import { openConfiguredStore, type Store } from './lib/db.ts';
 import { loadContent } from './content/content-loader.ts';
 import { seedFaqIds } from './content/faq-seed.ts';
 import { createApp, type App } from './app.ts';
-import { StoreCorruptError, StoreLockedError } from './lib/store/store-errors.ts';
+import { StoreCorruptError, StoreLockedError, StoreUnavailableError } from './lib/store/store-errors.ts';
+import { SchemaTooNewError } from './lib/store/pg/pg-migrate.ts';
 import { migrate, StoreTooNewError } from './lib/store/migrate.ts';
 import { MIGRATIONS } from './migrations/migrations.ts';
 import { createLogger, messagesOf, type Logger } from './lib/logger.ts';
@@ -32,9 +33,10 @@ export async function start(config: Config = loadConfig(), logTo?: ((m: string) 
     phases.push(`${name} ${Math.round(now - mark)}`);
     mark = now;
   };
-  const store = await openStore(join(config.dataDir, 'store'), { log });
+  const store = await openConfiguredStore(config, { log });
   try {
-    await migrate(store, MIGRATIONS, log);
+    // Instances starting together on one database migrate its data once, one after the other.
+    await store.exclusive('data-migrations', () => migrate(store, MIGRATIONS, log));
   } catch (err) {
     await store.close();
     throw err;
@@ -63,7 +65,8 @@ export async function start(config: Config = loadConfig(), logTo?: ((m: string) 
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.baseUrl.replace(/:\d+$/, '') === config.baseUrl ? config.baseUrl : config.baseUrl.replace(/:\d+$/, `:${port}`);
 
-  const backupTimer = config.backup.intervalHours > 0
+  // PostgreSQL is backed up with pg_dump (see the README), not by each instance.
+  const backupTimer = config.backup.intervalHours > 0 && store.kind === 'embedded'
     ? setInterval(() => void backup(), config.backup.intervalHours * 3_600_000).unref()
     : undefined;
   async function backup() {
@@ -105,8 +108,15 @@ export async function start(config: Config = loadConfig(), logTo?: ((m: string) 
     })());
 
   phase('listen');
-  log(`Onramp is ready at ${url} (started in ${Math.round(performance.now() - started)} ms: ${phases.join(', ')} ms; data in ${config.dataDir})`);
+  log(`Onramp is ready at ${url} (started in ${Math.round(performance.now() - started)} ms: ${phases.join(', ')} ms; data in ${dataPlace(config)})`);
   return { server, store, ports, url, stop, shutdownMs: config.shutdownMs };
+}
+
+/** Where the data lives, for the ready line: never the database password. */
+function dataPlace(config: Config): string {
+  if (!config.databaseUrl) return config.dataDir;
+  const u = new URL(config.databaseUrl);
+  return `PostgreSQL at ${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/src\//, '/src/'));
@@ -124,7 +134,9 @@ if (isMain) {
       }
     },
     (err) => {
-      if (err instanceof StoreCorruptError || err instanceof StoreLockedError || err instanceof StoreTooNewError) console.error(`Onramp did not start.\n${err.message}`);
+      if (err instanceof StoreCorruptError || err instanceof StoreLockedError || err instanceof StoreTooNewError || err instanceof SchemaTooNewError || err instanceof StoreUnavailableError) {
+        console.error(`Onramp did not start.\n${err.message}`);
+      }
       else console.error('Onramp did not start:', err instanceof Error && err.message.startsWith('Invalid configuration') ? err.message : err);
       process.exit(1);
     },

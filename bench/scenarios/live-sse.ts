@@ -101,6 +101,8 @@ export const liveSse: Scenario = async (ctx) => {
   const pending = new Map<string, { settles: (p: Seen) => boolean; resolve: () => void }>();
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   const base = `${ctx.url}/api/sessions/${session.id}`;
+  // With several instances, participant i acts and listens on instance i mod n; the host on the first.
+  const urlFor = (i: number) => (ctx.urls ? ctx.urls[i % ctx.urls.length]! : ctx.url);
   const host = await openStream(`${base}/events`, ctx.adminToken, agent, (type, data) => {
     if (type !== 'participant') return;
     const p = JSON.parse(data) as Seen;
@@ -113,7 +115,7 @@ export const liveSse: Scenario = async (ctx) => {
   if (host.status !== 200) throw new Error(`host stream answered ${host.status}`);
 
   let t = performance.now();
-  const streams = await inBatches(tokens, 100, (tk) => openStream(`${base}/my-events`, tk, agent));
+  const streams = await inBatches(tokens, 100, (tk, i) => openStream(`${urlFor(i)}/api/sessions/${session.id}/my-events`, tk, agent));
   const refused = streams.filter((s) => s.status !== 200).length;
   await waitFor(() => streams.every((s) => s.status !== 200 || s.events > 0), TIMEOUT_MS, 'first room event on every stream');
   log(`${PARTICIPANTS} participants joined and connected in ${Math.round(performance.now() - t)} ms (${refused} refused); server streams ${(await stats()).streams} (baseline ${baseline})`);
@@ -134,7 +136,7 @@ export const liveSse: Scenario = async (ctx) => {
       const timer = setTimeout(() => reject(new Error(`no host event for participant ${i} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
       pending.set(s.userId, { settles: (p) => p.stepsDone.includes(step) === done, resolve: () => { clearTimeout(timer); resolve(performance.now() - started); } });
     });
-    const write = fetch(`${ctx.url}/api/me/progress/${ctx.workshop.slug}/${step}`, {
+    const write = fetch(`${urlFor(i)}/api/me/progress/${ctx.workshop.slug}/${step}`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'application/json' },
       body: JSON.stringify({ done }),
@@ -169,7 +171,7 @@ export const liveSse: Scenario = async (ctx) => {
         resolve: () => { clearTimeout(timer); resolve(performance.now() - started); },
       });
     });
-    const write = fetch(`${ctx.url}/api/me/progress/${ctx.workshop.slug}/${CHECKPOINT_STEP}/checkpoint`, {
+    const write = fetch(`${urlFor(i)}/api/me/progress/${ctx.workshop.slug}/${CHECKPOINT_STEP}/checkpoint`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokens[i]}`, 'content-type': 'text/plain', accept: 'text/plain' },
       body: 'The connection to the server localhost:8080 was refused - did you specify the right host or port?\n',

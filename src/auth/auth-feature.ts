@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext, Feature } from '../lib/feature.ts';
 import type { Store } from '../lib/store/store.ts';
-import { limiter, bodyUsername } from '../lib/rate-limits.ts';
+import { bodyUsername } from '../lib/rate-limits.ts';
 import type { CookieJar } from '../lib/web/cookies.ts';
 import type { Csrf } from '../lib/web/csrf.ts';
 import { createUsersRepository, toSessionUser, usernameKey } from './users-repository.ts';
@@ -51,7 +51,7 @@ export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort;
     const id = device?.startsWith('u:') ? device.slice(2) : undefined;
     return !!id && users.peek(id)?.usernameKey === usernameKey(bodyUsername(req));
   };
-  const loginByAccount = limiter(config.rateLimits.login, config.rateLimits.windowMs, {
+  const loginByAccount = deps.limits.named('login-account', config.rateLimits.login, config.rateLimits.windowMs, {
     skipSuccessfulRequests: true,
     key: (req) => `user:${bodyUsername(req)}`,
     skip: knownDevice,
@@ -95,16 +95,14 @@ export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort;
     },
     name: (id) => users.peek(id)?.username ?? 'a former member',
     async grantContributor(id) {
-      const user = users.byId(id);
-      if (user && user.role === 'learner') await users.update({ ...user, role: 'contributor' });
+      await users.change(id, (user) => (user.role === 'learner' ? { ...user, role: 'contributor' } : undefined));
     },
     onRevoke: (l) => auth.onRevoke(l),
     onSignOut: (l) => void signOutListeners.push(l),
     isSessionActive: (sid) => sessions.isActive(sid),
     tokenOwner: (token) => tokens.find(token)?.userId,
     async saveProfile(id, profile) {
-      const user = users.byId(id);
-      if (user) await users.update({ ...user, profile });
+      await users.change(id, (user) => ({ ...user, profile }));
     },
   };
 

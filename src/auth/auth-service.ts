@@ -38,8 +38,8 @@ export function createAuthService(deps: {
   }
 
   async function revokeAll(user: User, reason: Parameters<RevokeListener>[0]['reason'], changes: Partial<User> = {}): Promise<User> {
-    const updated = { ...user, ...changes, sessionVersion: user.sessionVersion + 1 };
-    await users.update(updated);
+    const updated = await users.change(user.id, (u) => ({ ...u, ...changes, sessionVersion: u.sessionVersion + 1 }));
+    if (!updated) throw notFound('There is no such user.');
     await tokens.revokeAll(user.id);
     for (const l of listeners) l({ userId: user.id, reason });
     return updated;
@@ -60,15 +60,15 @@ export function createAuthService(deps: {
     async signup(username: string, password: string): Promise<User> {
       if (users.byUsername(username)) throw conflict('That username is taken.');
       const passwordHash = await hash(password);
-      const created = users.insert(username, passwordHash);
-      if (!created) throw conflict('That username is taken.');
+      let created: User | undefined;
       try {
-        await created.saved;
+        created = await users.insert(username, passwordHash);
       } catch (err) {
         if (err instanceof StoreWriteError) throw unavailable();
         throw err;
       }
-      return created.user;
+      if (!created) throw conflict('That username is taken.');
+      return created;
     },
 
     /** Accounts made by signing in with a provider have none until one is set. */
@@ -91,9 +91,8 @@ export function createAuthService(deps: {
     /** Role changes end the user's sessions, so a demotion counts everywhere at once. */
     async setRole(userId: string, role: User['role']): Promise<User> {
       const user = mustExist(userId);
-      if (user.role === role) return user;
-      const updated = { ...user, role, sessionVersion: user.sessionVersion + 1 };
-      await users.update(updated);
+      const updated = await users.change(userId, (u) => (u.role === role ? undefined : { ...u, role, sessionVersion: u.sessionVersion + 1 }));
+      if (!updated) return user;
       for (const l of listeners) l({ userId, reason: 'role' });
       return updated;
     },

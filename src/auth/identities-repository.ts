@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Store } from '../lib/store/store.ts';
+import type { Op, Store } from '../lib/store/store-api.ts';
 
 /** An account at an OpenID Connect provider, linked to one Onramp account. */
 export interface Identity {
@@ -21,6 +21,17 @@ const keyOf = (issuer: string, subject: string) => createHash('sha256').update(`
 
 /** The `identities` collection: by issuer and subject (unique), and by user. */
 export function createIdentitiesRepository(store: Store) {
+  /**
+   * The records that link an identity to a user, or undefined when it is linked already (to anyone).
+   * Commit them in a transaction that read this (see `link`, or the users repository's insert).
+   */
+  function linkOps(userId: string, claims: { issuer: string; subject: string; display: string }): Op[] | undefined {
+    const key = keyOf(claims.issuer, claims.subject);
+    if (store.peek('identities', key)) return undefined;
+    const identity: Identity = { key, issuer: normalIssuer(claims.issuer), subject: claims.subject, userId, display: claims.display, linkedAt: new Date().toISOString() };
+    return [{ c: 'identities', k: key, v: identity }];
+  }
+
   return {
     find: (issuer: string, subject: string) => store.peek<Identity>('identities', keyOf(issuer, subject)),
     ofUser: (userId: string) =>
@@ -28,15 +39,12 @@ export function createIdentitiesRepository(store: Store) {
         .keysOf('identities', 'user', userId)
         .flatMap((k) => store.get<Identity>('identities', k) ?? [])
         .sort((a, b) => a.linkedAt.localeCompare(b.linkedAt)),
-    /**
-     * Links an identity to a user; checks and writes with no await in between, so one identity can
-     * never end up on two accounts. Undefined when it is linked already (to anyone).
-     */
-    link(userId: string, claims: { issuer: string; subject: string; display: string }): { identity: Identity; saved: Promise<void> } | undefined {
-      const key = keyOf(claims.issuer, claims.subject);
-      if (store.peek('identities', key)) return undefined;
-      const identity: Identity = { key, issuer: normalIssuer(claims.issuer), subject: claims.subject, userId, display: claims.display, linkedAt: new Date().toISOString() };
-      return { identity, saved: store.commit([{ c: 'identities', k: key, v: identity }]) };
+    linkOps,
+    /** Links an identity to a user, checked and written in one transaction; undefined when it is linked already. */
+    async link(userId: string, claims: { issuer: string; subject: string; display: string }): Promise<Identity | undefined> {
+      let ops: Op[] | undefined;
+      await store.transact(() => (ops = linkOps(userId, claims)) ?? []);
+      return ops?.[0]!.v as Identity | undefined;
     },
     /** Records a sign-in with the identity (shown on the account page). */
     touch: (identity: Readonly<Identity>) => store.commit([{ c: 'identities', k: identity.key, v: { ...identity, lastUsedAt: new Date().toISOString() } }]),

@@ -49,9 +49,10 @@ export function createIdentityService(deps: { users: UsersRepository; identities
       return found && users.peek(found.userId) ? found.userId : undefined;
     },
 
-    recordUse(p: { issuer: string; subject: string }): void {
+    /** When the identity last signed in (shown on the account page); a failure to record it is not the user's problem. */
+    async recordUse(p: { issuer: string; subject: string }): Promise<void> {
       const found = identities.find(p.issuer, p.subject);
-      if (found) identities.touch(found).catch(() => {});
+      if (found) await identities.touch(found).catch(() => {});
     },
 
     /** A free username from the claims (the provider's username, the e-mail's name part, the name), or a made-up one. */
@@ -75,13 +76,17 @@ export function createIdentityService(deps: { users: UsersRepository; identities
       const existing = identities.find(p.issuer, p.subject);
       if (existing && users.peek(existing.userId)) return { userId: existing.userId, created: false };
       if (existing) await identities.unlink(existing);
-      // Name check, user and identity in one turn of the event loop: no other request runs in between.
-      const created = users.insert(username, undefined);
+      // Name check, user and identity in one transaction: both are written, or neither.
+      let created: User | undefined;
+      await saved(
+        users.insert(username, undefined, 'learner', (user) => {
+          const ops = identities.linkOps(user.id, p);
+          if (!ops) throw conflict('This identity was linked to another account a moment ago.');
+          return ops;
+        }).then((u) => void (created = u)),
+      );
       if (!created) throw conflict('That username is taken.');
-      const linked = identities.link(created.user.id, p);
-      if (!linked) throw conflict('This identity was linked to another account a moment ago.');
-      await saved(Promise.all([created.saved, linked.saved]).then(() => undefined));
-      return { userId: created.user.id, created: true };
+      return { userId: created.id, created: true };
     },
 
     /** Links the identity to a signed-in user; refuses one that signs in to another account. */
@@ -92,9 +97,9 @@ export function createIdentityService(deps: { users: UsersRepository; identities
         throw conflict('That identity already signs in to another Onramp account. Sign in with it and unlink it there first.');
       }
       if (existing) await identities.unlink(existing);
-      const linked = identities.link(userId, { issuer: p.issuer, subject: p.subject, display: display(p) });
+      let linked: Identity | undefined;
+      await saved(identities.link(userId, { issuer: p.issuer, subject: p.subject, display: display(p) }).then((i) => void (linked = i)));
       if (!linked) throw conflict('That identity was linked to another account a moment ago.');
-      await saved(linked.saved);
       return 'linked';
     },
 

@@ -72,7 +72,7 @@ export function oidcRoutes(deps: OidcRouteDeps): Router {
     const userId = identities.accountOf(person);
     if (userId) {
       await deps.signIn(req, res, userId, { allowOnRead: true });
-      identities.recordUse(person);
+      await identities.recordUse(person);
       return res.redirect(303, flow.next);
     }
     cookies.setPending(res, {

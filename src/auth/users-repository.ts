@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Store } from '../lib/store/store.ts';
+import type { Op, Store } from '../lib/store/store-api.ts';
 import type { Role, SessionUser } from '../lib/web/roles.ts';
 
 export { ROLES, type Role } from '../lib/web/roles.ts';
@@ -32,10 +32,13 @@ export function createUsersRepository(store: Store) {
       const id = store.lookup('users', 'username', usernameKey(username));
       return id ? store.get<User>('users', id) : undefined;
     },
-    /** Checks and inserts with no await in between, so two sign-ups cannot both take a name. */
-    insert(username: string, passwordHash: string | undefined, role: Role = 'learner'): { user: User; saved: Promise<void> } | undefined {
+    /**
+     * Creates the account unless its name is taken: undefined then. The check and the write are one
+     * transaction (on PostgreSQL the unique index decides between instances, and the check runs again).
+     * `also` adds records written with the account (a linked identity), or throws to refuse.
+     */
+    async insert(username: string, passwordHash: string | undefined, role: Role = 'learner', also?: (user: User) => Op[]): Promise<User | undefined> {
       const key = usernameKey(username);
-      if (store.lookup('users', 'username', key)) return undefined;
       const user: User = {
         id: randomUUID(),
         username,
@@ -45,10 +48,29 @@ export function createUsersRepository(store: Store) {
         createdAt: new Date().toISOString(),
         sessionVersion: 1,
       };
-      return { user, saved: store.commit([{ c: 'users', k: user.id, v: user }]) };
+      let taken = false;
+      await store.transact(() => {
+        taken = store.lookup('users', 'username', key) !== undefined;
+        return taken ? [] : [{ c: 'users', k: user.id, v: user }, ...(also?.(user) ?? [])];
+      });
+      return taken ? undefined : user;
     },
+    /** Saves the record as given (it must be the latest: on PostgreSQL a record changed meanwhile is refused). */
     update(user: User): Promise<void> {
       return store.commit([{ c: 'users', k: user.id, v: user }]);
+    },
+    /**
+     * Reads, changes and saves the account; on PostgreSQL `fn` runs again if another instance changed it
+     * meanwhile. `fn` answers undefined for "no change". Answers the saved account (undefined: none saved).
+     */
+    async change(id: string, fn: (user: User) => User | undefined): Promise<User | undefined> {
+      let saved: User | undefined;
+      await store.transact(() => {
+        const user = store.get<User>('users', id);
+        saved = user && fn(user);
+        return saved ? [{ c: 'users', k: id, v: saved }] : [];
+      });
+      return saved;
     },
     remove: (id: string) => store.commit([{ c: 'users', k: id, v: null }]),
     all: () => [...store.values<User>('users')],

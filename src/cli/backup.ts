@@ -6,9 +6,22 @@ import { lockOwner } from '../lib/store/lock.ts';
 
 /**
  * `npm run backup`: a consistent snapshot in DATA_DIR/backups. If the server is running, it is asked
- * (SIGUSR2) to write one itself, since only the running process holds the store.
+ * (SIGUSR2) to write one itself, since only the running process holds the store. On PostgreSQL
+ * (DATABASE_URL) it says to use pg_dump instead.
  */
 const config = loadConfig();
+
+if (config.databaseUrl) {
+  // Every instance shares the database: it is backed up by PostgreSQL's own tools, not by Onramp.
+  const u = new URL(config.databaseUrl);
+  const db = u.pathname.slice(1) || 'onramp';
+  console.error(
+    `Onramp runs on PostgreSQL (DATABASE_URL is set), so npm run backup has nothing to write: back up the database with pg_dump.\n` +
+      `  pg_dump --format=custom --file=onramp-$(date +%F).dump '${u.protocol}//${u.username ? `${u.username}@` : ''}${u.host}/${db}'\n` +
+      'Restore into an empty database with pg_restore --dbname=… FILE (the README, "Backups on PostgreSQL", says more).',
+  );
+  process.exit(1);
+}
 const storeDir = join(config.dataDir, 'store');
 const backupDir = join(config.dataDir, 'backups');
 

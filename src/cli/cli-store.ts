@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import type { Config } from '../config.ts';
-import { openStore, type Store } from '../lib/db.ts';
+import { openConfiguredStore, type Store } from '../lib/db.ts';
 import { StoreLockedError } from '../lib/store/store-errors.ts';
 import { migrate, StoreTooNewError } from '../lib/store/migrate.ts';
 import { MIGRATIONS } from '../migrations/migrations.ts';
@@ -17,14 +16,15 @@ export class CliError extends Error {
 }
 
 /**
- * Command-line tasks open the store directly. The store allows one process per data folder, so they
- * cannot run while the server does: say so plainly rather than print a lock error.
+ * Command-line tasks open the store directly. The embedded store allows one process per data folder,
+ * so they cannot run while the server does: say so plainly rather than print a lock error. On
+ * PostgreSQL (DATABASE_URL) they run beside the servers, like one more instance.
  */
 export async function openStoreForCli(config: Config): Promise<Store> {
   try {
-    const store = await openStore(join(config.dataDir, 'store'), { log: (m) => console.error(m), compactIntervalMs: 0 });
+    const store = await openConfiguredStore(config, { log: (m) => console.error(m), embedded: { compactIntervalMs: 0 } });
     try {
-      await migrate(store, MIGRATIONS, (m) => console.error(m));
+      await store.exclusive('data-migrations', () => migrate(store, MIGRATIONS, (m) => console.error(m)));
     } catch (err) {
       await store.close();
       throw err instanceof StoreTooNewError ? new CliError(err.message) : err;

@@ -73,7 +73,7 @@ export async function createAdmin(argv: string[], env: NodeJS.ProcessEnv = proce
     const pw = Password.safeParse(raw);
     if (!pw.success) throw new CliError(`Password: ${pw.error.issues[0]!.message}`, 2);
     const user = await auth.signup(username, pw.data);
-    await users.update({ ...user, role: 'admin' });
+    await users.change(user.id, (u) => ({ ...u, role: 'admin' }));
     console.log(`Created the admin account ${user.username}. Sign in at ${config.baseUrl}/login.`);
     console.log(signInNote(env));
     return 0;

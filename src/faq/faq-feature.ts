@@ -24,6 +24,7 @@ import { createInsights } from './faq-insights.ts';
 import { createRevisionDiffs } from './faq-diff.ts';
 import { createRecentPastes } from '../search/recent-pastes.ts';
 import type { FaqPort } from './faq-port.ts';
+import type { FaqEntry } from './faq-types.ts';
 import { createStepFeedbackRepository } from './step-feedback-repository.ts';
 import { createFeedback } from './faq-feedback.ts';
 import { feedbackRoutes, stepFeedbackDecorator } from './faq-feedback-routes.ts';
@@ -103,18 +104,31 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
     stop: () => misses.stop(),
     async start() {
       misses.start();
-      const loaded = await loadSeedOnce(repo, deps.config.seedDir, deps.log);
-      if (loaded > 0) deps.log(`faq: loaded ${loaded} seed entries`);
-      const backfilled = await backfillChecked(repo, deps.config.seedDir);
-      if (backfilled > 0) deps.log(`faq: ${backfilled} seed entries got the release they were checked on`);
-      const ids = repo.summaries().filter((e) => e.status === 'approved').map((e) => e.id);
-      search
-        .loadEntries(ids, (id) => {
+      await repo.exclusively(async () => {
+        const loaded = await loadSeedOnce(repo, deps.config.seedDir, deps.log);
+        if (loaded > 0) deps.log(`faq: loaded ${loaded} seed entries`);
+        const backfilled = await backfillChecked(repo, deps.config.seedDir);
+        if (backfilled > 0) deps.log(`faq: ${backfilled} seed entries got the release they were checked on`);
+      });
+      const indexAll = () => {
+        const ids = repo.summaries().filter((e) => e.status === 'approved').map((e) => e.id);
+        return search
+          .loadEntries(ids, (id) => {
+            const entry = repo.get(id);
+            return entry?.status === 'approved' ? entry : undefined;
+          })
+          .then(() => deps.log(`faq: search index ready (${ids.length} entries)`))
+          .catch((err: Error) => deps.log(`faq: indexing failed: ${err.message}`));
+      };
+      void indexAll();
+      // Approvals, edits and retirements made through other instances (PostgreSQL) reach this index too.
+      repo.onRemoteChange((ids) => {
+        if (ids === 'all') return void indexAll();
+        for (const id of ids) {
           const entry = repo.get(id);
-          return entry?.status === 'approved' ? entry : undefined;
-        })
-        .then(() => deps.log(`faq: search index ready (${ids.length} entries)`))
-        .catch((err: Error) => deps.log(`faq: indexing failed: ${err.message}`));
+          search.syncEntry(entry ?? { id } as FaqEntry, entry?.status === 'approved');
+        }
+      });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Store } from '../lib/store/store.ts';
+import type { Store } from '../lib/store/store-api.ts';
 import { summarize, type EntrySummary, type FaqEntry, type FaqVote } from './faq-types.ts';
 
 export interface VoteCount {
@@ -20,6 +20,36 @@ export function createFaqRepository(store: Store) {
   /** Bumped on every entry write, so readers can cache what they derive from the entries. */
   let version = 0;
   let summaries: Map<string, EntrySummary> | undefined;
+  const remoteListeners: ((ids: string[] | 'all') => void)[] = [];
+
+  // Entries and votes written by other instances (PostgreSQL): the summaries and counts follow, and
+  // whoever derives more (the search index) is told which entries changed.
+  store.onChange(['faq', 'faqVotes'], (changes) => {
+    const entries: string[] = [];
+    for (const ch of changes) {
+      if (!ch.remote) continue;
+      if (ch.c === 'faqVotes') {
+        if (!tally) continue;
+        if (ch.prev) bump(tally, ch.prev as FaqVote, -1);
+        if (ch.v) bump(tally, ch.v as FaqVote, 1);
+        continue;
+      }
+      entries.push(ch.k);
+      if (summaries) {
+        if (ch.v) summaries.set(ch.k, summarize(ch.v as FaqEntry));
+        else summaries.delete(ch.k);
+      }
+    }
+    if (!entries.length) return;
+    version += 1;
+    for (const l of remoteListeners) l(entries);
+  });
+  store.onReset(() => {
+    tally = undefined;
+    summaries = undefined;
+    version += 1;
+    for (const l of remoteListeners) l('all');
+  });
 
   function index(): Map<string, EntrySummary> {
     if (!summaries) {
@@ -31,13 +61,17 @@ export function createFaqRepository(store: Store) {
 
   async function commitEntries(entries: FaqEntry[], extra: { c: string; k: string; v: unknown }[] = []): Promise<void> {
     const map = index();
-    const before = entries.map((e) => map.get(e.id));
     version += 1;
     for (const e of entries) map.set(e.id, summarize(e));
     try {
       await store.commit([...entries.map((e) => ({ c: 'faq', k: e.id, v: e })), ...extra]);
     } catch (err) {
-      entries.forEach((e, i) => (before[i] ? map.set(e.id, before[i]) : map.delete(e.id)));
+      // Back to what is stored now (which another instance may have changed meanwhile).
+      for (const e of entries) {
+        const kept = store.peek<FaqEntry>('faq', e.id);
+        if (kept) map.set(e.id, summarize(kept as FaqEntry));
+        else map.delete(e.id);
+      }
       version += 1;
       throw err;
     }
@@ -58,6 +92,8 @@ export function createFaqRepository(store: Store) {
   }
 
   return {
+    /** Told which entries another instance changed ('all' after a reload), to keep derived state in step. */
+    onRemoteChange: (listener: (ids: string[] | 'all') => void) => void remoteListeners.push(listener),
     get: (id: string) => store.get<FaqEntry>('faq', id),
     has: (id: string) => index().has(id),
     summary: (id: string): EntrySummary | undefined => index().get(id),
@@ -100,6 +136,8 @@ export function createFaqRepository(store: Store) {
       bump(map, v, 1);
     },
 
+    /** Start-up data work that must run on one instance at a time (several start together on PostgreSQL). */
+    exclusively: <T>(fn: () => Promise<T>) => store.exclusive('faq-data', fn),
     isSeeded: () => store.get('meta', SEED_MARKER) !== undefined,
     /** A one-time data task of the FAQ (its marker says it ran). */
     hasRun: (task: string) => store.get('meta', `faq:${task}`) !== undefined,

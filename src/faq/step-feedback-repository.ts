@@ -1,4 +1,4 @@
-import type { Store } from '../lib/store/store.ts';
+import type { Store } from '../lib/store/store-api.ts';
 
 /** "Did this help?" on a workshop step: one per reader and step, which they can change. */
 export interface StepFeedback {
@@ -36,6 +36,16 @@ export function createStepFeedbackRepository(store: Store) {
     }
     return tally;
   }
+
+  // Answers written through other instances (PostgreSQL) move the counts too.
+  store.onChange(['stepFeedback'], (changes) => {
+    for (const ch of changes) {
+      if (!ch.remote || !tally) continue;
+      if (ch.prev) bump(tally, ch.prev as StepFeedback, -1);
+      if (ch.v) bump(tally, ch.v as StepFeedback, 1);
+    }
+  });
+  store.onReset(() => (tally = undefined));
 
   return {
     of: (step: string, reader: string) => store.peek<StepFeedback>('stepFeedback', key(step, reader)),

@@ -1,5 +1,6 @@
 import type { SecretBox } from './lab-crypto.ts';
 import type { LabsRepository } from './labs-repository.ts';
+import type { Lab } from './labs-types.ts';
 import { sealedFor } from './labs-service.ts';
 
 /**
@@ -8,15 +9,19 @@ import { sealedFor } from './labs-service.ts';
  * commit: a crash leaves every record as it was or every record done.
  */
 export async function rekeyLabs(repo: LabsRepository, box: SecretBox): Promise<{ resealed: number; current: number }> {
-  const changed = [];
+  let changed: Lab[] = [];
   let current = 0;
-  for (const lab of repo.all()) {
-    if (box.isCurrent(lab.secret)) {
-      current += 1;
-      continue;
+  await repo.write(() => {
+    changed = [];
+    current = 0;
+    for (const lab of repo.all()) {
+      if (box.isCurrent(lab.secret)) {
+        current += 1;
+        continue;
+      }
+      changed.push({ ...lab, secret: box.seal(box.open(lab.secret, sealedFor(lab)), sealedFor(lab)) });
     }
-    changed.push({ ...lab, secret: box.seal(box.open(lab.secret, sealedFor(lab)), sealedFor(lab)) });
-  }
-  if (changed.length) await repo.write({ labs: changed });
+    return changed.length ? { labs: changed } : undefined;
+  });
   return { resealed: changed.length, current };
 }

@@ -1,4 +1,5 @@
-import type { DeepReadonly, Op, Store } from '../lib/store/store.ts';
+import type { DeepReadonly } from '../lib/store/records.ts';
+import type { Op, Store } from '../lib/store/store-api.ts';
 import type { Lab, Waiting } from './labs-types.ts';
 
 const key = (sessionId: string, id: string) => `${sessionId}~${id}`;
@@ -6,9 +7,17 @@ const key = (sessionId: string, id: string) => `${sessionId}~${id}`;
 /**
  * The only module of the feature that touches the store: labs (one record each, grouped by session)
  * and the waiting list (one record per waiting participant). A change of several records, such as
- * a swap, is one commit; callers read and write in the same turn of the event loop, so two joins
- * cannot take the same lab.
+ * a swap, is one transaction: `write` takes a function that reads the pool and says what to change,
+ * and on PostgreSQL runs it again if another instance changed those records meanwhile, so two joins
+ * on two instances cannot take the same lab.
  */
+export interface LabWrite {
+  labs?: Lab[];
+  removeLabs?: Lab[];
+  waiting?: Waiting[];
+  leave?: Pick<Waiting, 'sessionId' | 'userId'>[];
+}
+
 export function createLabsRepository(store: Store) {
   const byName = (a: Lab, b: Lab) => a.name.localeCompare(b.name, 'en', { numeric: true });
 
@@ -45,15 +54,25 @@ export function createLabsRepository(store: Store) {
     },
     waitingFor: (sessionId: string, userId: string) => store.get<Waiting>('labWaitlist', key(sessionId, userId)),
 
-    write(w: { labs?: Lab[]; removeLabs?: Lab[]; waiting?: Waiting[]; leave?: Pick<Waiting, 'sessionId' | 'userId'>[] }): Promise<void> {
-      const ops: Op[] = [];
-      for (const l of w.labs ?? []) ops.push({ c: 'labs', k: key(l.sessionId, l.id), v: l });
-      for (const l of w.removeLabs ?? []) ops.push({ c: 'labs', k: key(l.sessionId, l.id), v: null });
-      for (const x of w.waiting ?? []) ops.push({ c: 'labWaitlist', k: key(x.sessionId, x.userId), v: x });
-      for (const x of w.leave ?? []) ops.push({ c: 'labWaitlist', k: key(x.sessionId, x.userId), v: null });
-      return store.commit(ops);
+    /** Work that one instance at a time should do (the sweep); undefined if another is at it. */
+    exclusively: <T>(name: string, fn: () => Promise<T>) => store.exclusive(`labs:${name}`, fn, { wait: false }),
+    /** Writes what `build` returns (undefined: nothing), reading and writing as one transaction. */
+    write(build: () => LabWrite | undefined): Promise<void> {
+      return store.transact(() => {
+        const w = build();
+        return w ? opsOf(w) : [];
+      });
     },
   };
+}
+
+function opsOf(w: LabWrite): Op[] {
+  const ops: Op[] = [];
+  for (const l of w.labs ?? []) ops.push({ c: 'labs', k: key(l.sessionId, l.id), v: l });
+  for (const l of w.removeLabs ?? []) ops.push({ c: 'labs', k: key(l.sessionId, l.id), v: null });
+  for (const x of w.waiting ?? []) ops.push({ c: 'labWaitlist', k: key(x.sessionId, x.userId), v: x });
+  for (const x of w.leave ?? []) ops.push({ c: 'labWaitlist', k: key(x.sessionId, x.userId), v: null });
+  return ops;
 }
 
 export type LabsRepository = ReturnType<typeof createLabsRepository>;

@@ -1,4 +1,7 @@
-import { Store, type StoreOptions } from './store/store.ts';
+import { join } from 'node:path';
+import { EmbeddedStore, type StoreOptions } from './store/store.ts';
+import type { Store } from './store/store-api.ts';
+import type { PgStore, PgStoreOptions } from './store/pg/pg-store.ts';
 
 /**
  * Every collection the application keeps, with its shard count. Progress is by far the largest
@@ -19,10 +22,10 @@ export const STORE_OPTIONS: StoreOptions = {
     stepFeedback: { shards: 4, groups: { step: (v: { step: string }) => v.step } },
     searchMisses: { shards: 1 },
     liveSessions: { shards: 2, indexes: { code: (s: { code: string }) => s.code } },
-    liveQuestions: { shards: 4 },
-    liveVotes: { shards: 4 },
-    participants: { shards: 8 },
-    liveEvents: { shards: 8 },
+    liveQuestions: { shards: 4, groups: { session: (q: { sessionId: string }) => q.sessionId } },
+    liveVotes: { shards: 4, groups: { question: (v: { sessionId: string; questionId: string }) => `${v.sessionId}~${v.questionId}` } },
+    participants: { shards: 8, groups: { session: (p: { sessionId: string }) => p.sessionId } },
+    liveEvents: { shards: 8, log: { group: (e: { sessionId: string }) => e.sessionId } },
     notifications: { shards: 4 },
     labs: { shards: 2, groups: { session: (l: { sessionId: string }) => l.sessionId } },
     labWaitlist: { shards: 1, groups: { session: (w: { sessionId: string }) => w.sessionId } },
@@ -30,8 +33,25 @@ export const STORE_OPTIONS: StoreOptions = {
   },
 };
 
-export function openStore(dir: string, overrides: Partial<StoreOptions> = {}): Promise<Store> {
-  return Store.open(dir, { ...STORE_OPTIONS, ...overrides });
+/** The embedded store in `dir`. */
+export function openStore(dir: string, overrides: Partial<StoreOptions> = {}): Promise<EmbeddedStore> {
+  return EmbeddedStore.open(dir, { ...STORE_OPTIONS, ...overrides });
 }
 
-export type { Store } from './store/store.ts';
+/** PostgreSQL at `url` (DATABASE_URL): several instances can share it. */
+export async function openPgStore(url: string, overrides: Partial<PgStoreOptions> = {}): Promise<PgStore> {
+  // Loaded only when asked for: the embedded default starts without the database client.
+  const { PgStore } = await import('./store/pg/pg-store.ts');
+  return PgStore.open({ collections: STORE_OPTIONS.collections, url, ...overrides });
+}
+
+/** PostgreSQL when DATABASE_URL is set, otherwise the embedded store in DATA_DIR/store. */
+export function openConfiguredStore(
+  config: { dataDir: string; databaseUrl?: string },
+  options: { log?: (m: string) => void; embedded?: Partial<StoreOptions>; pg?: Partial<PgStoreOptions> } = {},
+): Promise<Store> {
+  if (config.databaseUrl) return openPgStore(config.databaseUrl, { log: options.log, ...options.pg });
+  return openStore(join(config.dataDir, 'store'), { log: options.log, ...options.embedded });
+}
+
+export type { Store } from './store/store-api.ts';

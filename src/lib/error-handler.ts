@@ -1,7 +1,7 @@
 import type { Request, Response, NextFunction, ErrorRequestHandler } from 'express';
 import type { Logger } from './logger.ts';
-import { AppError, notFound, unavailable } from './errors.ts';
-import { StoreWriteError } from './store/store-errors.ts';
+import { AppError, conflict, notFound, unavailable } from './errors.ts';
+import { StoreConflictError, StoreUnavailableError, StoreWriteError } from './store/store-errors.ts';
 
 export const wantsJson = (req: Request) =>
   req.path.startsWith('/api/') || (req.accepts(['html', 'json']) === 'json');
@@ -14,6 +14,9 @@ export function notFoundHandler(_req: Request, _res: Response, next: NextFunctio
 function normalize(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof StoreWriteError) return unavailable();
+  if (err instanceof StoreUnavailableError) return unavailable('The database cannot be reached right now; please try again in a moment.');
+  // Another instance changed the same record at the same moment, more often than the retries allow.
+  if (err instanceof StoreConflictError) return conflict('Someone changed this at the same moment; please try again.');
   const e = err as { status?: number; statusCode?: number; type?: string; code?: string; message?: string };
   const status = e.status ?? e.statusCode;
   if (e.type === 'entity.parse.failed') return new AppError(400, 'malformed_json', 'The request body is not valid JSON.');

@@ -1,4 +1,4 @@
-import type { Store } from '../lib/store/store.ts';
+import type { Store } from '../lib/store/store-api.ts';
 
 /** Something that happened to a user's work ("changes requested on your entry"), shown in the header until read. */
 export interface Notice {
@@ -21,9 +21,15 @@ export function createNotificationsRepository(store: Store) {
   return {
     /** The shared, frozen record: read on every page a signed-in user opens (the header count). */
     peek: (userId: string) => store.peek<Inbox>('notifications', userId),
-    /** A copy to change and save. */
-    get: (userId: string) => store.get<Inbox>('notifications', userId),
-    save: (inbox: Inbox) => store.commit([{ c: 'notifications', k: inbox.userId, v: inbox }]),
+    /**
+     * Reads the user's inbox (a copy; undefined if they have none), lets `fn` change it and saves what
+     * it answers (undefined: nothing to save); on PostgreSQL again if another instance saved it meanwhile.
+     */
+    update: (userId: string, fn: (inbox: Inbox | undefined) => Inbox | undefined) =>
+      store.transact(() => {
+        const inbox = fn(store.get<Inbox>('notifications', userId));
+        return inbox ? [{ c: 'notifications', k: userId, v: inbox }] : [];
+      }),
     remove: (userId: string) => (store.peek('notifications', userId) ? store.commit([{ c: 'notifications', k: userId, v: null }]) : Promise.resolve()),
   };
 }

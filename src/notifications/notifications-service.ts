@@ -17,16 +17,19 @@ export function createNotificationsService(deps: { repo: NotificationsRepository
   mailOn: boolean;
 } {
   const { repo, mailer, baseUrl, log } = deps;
-  const inbox = (userId: string): Inbox => repo.get(userId) ?? { userId, notices: [] };
 
   return {
     mailOn: !!mailer,
 
     async notify(userId, notice) {
       try {
-        const box = inbox(userId);
-        box.notices = [{ id: randomUUID(), at: new Date().toISOString(), text: notice.text, url: notice.url, read: false }, ...box.notices].slice(0, KEEP);
-        await repo.save(box);
+        const fresh = { id: randomUUID(), at: new Date().toISOString(), text: notice.text, url: notice.url, read: false };
+        let box!: Inbox;
+        await repo.update(userId, (found) => {
+          box = found ?? { userId, notices: [] };
+          box.notices = [fresh, ...box.notices].slice(0, KEEP);
+          return box;
+        });
         if (mailer && box.email) {
           const text = `${notice.text}\n\n${notice.details ? `${notice.details}\n\n` : ''}${baseUrl}${notice.url}\n\n-- \nOnramp. You get this because you asked for e-mail at ${baseUrl}/notifications.`;
           // Mail goes out after the answer: a slow or failing server delays or loses only the mail.
@@ -43,28 +46,32 @@ export function createNotificationsService(deps: { repo: NotificationsRepository
 
     /** Marks one notice read and answers where it leads (undefined: no such notice). */
     async open(userId, id) {
-      const box = repo.get(userId);
-      const n = box?.notices.find((x) => x.id === id);
-      if (!box || !n) return undefined;
-      if (!n.read) {
+      let url: string | undefined;
+      await repo.update(userId, (box) => {
+        const n = box?.notices.find((x) => x.id === id);
+        url = n?.url;
+        if (!n || n.read) return undefined;
         n.read = true;
-        await repo.save(box);
-      }
-      return n.url;
+        return box;
+      });
+      return url;
     },
 
     async readAll(userId) {
-      const box = repo.get(userId);
-      if (!box || box.notices.every((n) => n.read)) return;
-      for (const n of box.notices) n.read = true;
-      await repo.save(box);
+      await repo.update(userId, (box) => {
+        if (!box || box.notices.every((n) => n.read)) return undefined;
+        for (const n of box.notices) n.read = true;
+        return box;
+      });
     },
 
     async setEmail(userId, email) {
-      const box = inbox(userId);
-      if (email) box.email = email;
-      else delete box.email;
-      await repo.save(box);
+      await repo.update(userId, (found) => {
+        const box = found ?? { userId, notices: [] };
+        if (email) box.email = email;
+        else delete box.email;
+        return box;
+      });
     },
 
     forget: (userId) => repo.remove(userId),

@@ -1,4 +1,4 @@
-import type { Op, Store } from '../lib/store/store.ts';
+import type { Op, Store } from '../lib/store/store-api.ts';
 
 export interface StepRecord {
   done: boolean;
@@ -37,16 +37,25 @@ export function createProgressRepository(store: Store) {
     get: (learnerId: string, workshop: string) => store.get<WorkshopProgress>('progress', key(learnerId, workshop)),
     /** The shared, frozen record, for reading. */
     peek: (learnerId: string, workshop: string) => store.peek<WorkshopProgress>('progress', key(learnerId, workshop)),
-    save: (p: WorkshopProgress, attempt?: { step: string; value: CheckpointAttempt }) => {
-      const ops: Op[] = [{ c: 'progress', k: key(p.learnerId, p.workshop), v: p }];
-      if (attempt) ops.push({ c: 'checkpointAttempts', k: attemptKey(p.learnerId, p.workshop, attempt.step), v: attempt.value });
-      return store.commit(ops);
+    /**
+     * Reads a learner's record of a workshop (a copy), lets `fn` change it, and saves what it answers
+     * (with the step's latest checkpoint attempt, if any); undefined means "nothing to save". On
+     * PostgreSQL `fn` runs again if another instance saved the record meanwhile, so no step is lost.
+     */
+    update(learnerId: string, workshop: string, fn: (p: WorkshopProgress | undefined) => { progress: WorkshopProgress; attempt?: { step: string; value: CheckpointAttempt } } | undefined): Promise<void> {
+      return store.transact(() => {
+        const out = fn(store.get<WorkshopProgress>('progress', key(learnerId, workshop)));
+        if (!out) return [];
+        const ops: Op[] = [{ c: 'progress', k: key(learnerId, workshop), v: out.progress }];
+        if (out.attempt) ops.push({ c: 'checkpointAttempts', k: attemptKey(learnerId, workshop, out.attempt.step), v: out.attempt.value });
+        return ops;
+      });
     },
     attempt: (learnerId: string, workshop: string, step: string) => store.peek<CheckpointAttempt>('checkpointAttempts', attemptKey(learnerId, workshop, step)),
-    /** Writes the merged records and removes the old owner's in one batch. */
-    move(records: WorkshopProgress[], fromLearnerId: string): Promise<void> {
-      return store.commit(
-        records.flatMap((p) => [
+    /** Writes the records `merge` makes and removes the old owner's, in one transaction (`merge` runs again on a conflict). */
+    move(merge: () => WorkshopProgress[], fromLearnerId: string): Promise<void> {
+      return store.transact(() =>
+        merge().flatMap((p) => [
           { c: 'progress', k: key(p.learnerId, p.workshop), v: p },
           { c: 'progress', k: key(fromLearnerId, p.workshop), v: null },
         ]),

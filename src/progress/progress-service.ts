@@ -94,9 +94,12 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
     async readGuide(learnerId: string, slug: string): Promise<void> {
       const guide = catalog.guide(slug);
       if (reads.peek(learnerId)?.guides[guide.slug]) return;
-      const r = reads.get(learnerId) ?? { learnerId, guides: {} };
-      r.guides[guide.slug] = new Date().toISOString();
-      await reads.save(r);
+      await reads.update(learnerId, (found) => {
+        const r = found ?? { learnerId, guides: {} };
+        if (r.guides[guide.slug]) return undefined;
+        r.guides[guide.slug] = new Date().toISOString();
+        return r;
+      });
     },
 
     /** A learning path's parts, each done or not: a guide once read, a workshop once every step is done. */
@@ -116,23 +119,29 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
     async visit(learnerId: string, slug: string, stepId: string): Promise<void> {
       catalog.step(slug, stepId);
       if (repo.peek(learnerId, slug)?.lastStep === stepId) return;
-      const p = repo.get(learnerId, slug);
-      if (!p) return;
-      await repo.save({ ...p, lastStep: stepId, updatedAt: new Date().toISOString() });
-      emit({ learnerId, workshop: slug, step: stepId, kind: 'visit' });
+      let moved = false;
+      await repo.update(learnerId, slug, (p) => {
+        moved = !!p && p.lastStep !== stepId;
+        return moved ? { progress: { ...p!, lastStep: stepId, updatedAt: new Date().toISOString() } } : undefined;
+      });
+      if (moved) emit({ learnerId, workshop: slug, step: stepId, kind: 'visit' });
     },
 
     async setDone(learnerId: string, slug: string, stepId: string, done: boolean): Promise<ProgressSummary> {
       const { workshop } = catalog.step(slug, stepId);
-      const now = new Date().toISOString();
-      const p = repo.get(learnerId, slug) ?? blank(learnerId, slug);
-      const prev = p.steps[stepId];
-      p.steps[stepId] = { ...prev, done, doneAt: done ? (prev?.done ? prev.doneAt : now) : undefined, updatedAt: now };
-      p.lastStep = stepId;
-      p.updatedAt = now;
-      await repo.save(p);
+      let saved!: WorkshopProgress;
+      await repo.update(learnerId, slug, (found) => {
+        const now = new Date().toISOString();
+        const p = found ?? blank(learnerId, slug);
+        const prev = p.steps[stepId];
+        p.steps[stepId] = { ...prev, done, doneAt: done ? (prev?.done ? prev.doneAt : now) : undefined, updatedAt: now };
+        p.lastStep = stepId;
+        p.updatedAt = now;
+        saved = p;
+        return { progress: p };
+      });
       emit({ learnerId, workshop: slug, step: stepId, kind: done ? 'done' : 'undone' });
-      return summarize(workshop, p);
+      return summarize(workshop, saved);
     },
 
     /**
@@ -145,23 +154,28 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
       // What matters is usually at the end of a long output: a paste over the cap keeps its last part.
       const output = raw.length > CHECKPOINT_INPUT_MAX ? raw.slice(-CHECKPOINT_INPUT_MAX) : raw;
       const result = checkOutput(step.checkpoint, output);
-      const now = new Date().toISOString();
-      const p = repo.get(learnerId, slug) ?? blank(learnerId, slug);
-      const prev = p.steps[stepId];
-      const passed = result.passed || !!prev?.checkpoint?.passed;
-      const done = (prev?.done ?? false) || result.passed;
-      p.steps[stepId] = {
-        done,
-        doneAt: done ? (prev?.doneAt ?? now) : undefined,
-        updatedAt: now,
-        checkpoint: { passed, at: now, attempts: (prev?.checkpoint?.attempts ?? 0) + 1 },
-      };
-      p.lastStep = stepId;
-      p.updatedAt = now;
-      const attempt: CheckpointAttempt = { n: p.steps[stepId]!.checkpoint!.attempts, output, passed: result.passed, at: now, ...(output !== raw ? { truncated: true } : {}) };
-      await repo.save(p, { step: stepId, value: attempt });
+      let saved!: { p: WorkshopProgress; attempt: CheckpointAttempt; wasDone: boolean };
+      await repo.update(learnerId, slug, (found) => {
+        const now = new Date().toISOString();
+        const p = found ?? blank(learnerId, slug);
+        const prev = p.steps[stepId];
+        const passed = result.passed || !!prev?.checkpoint?.passed;
+        const done = (prev?.done ?? false) || result.passed;
+        p.steps[stepId] = {
+          done,
+          doneAt: done ? (prev?.doneAt ?? now) : undefined,
+          updatedAt: now,
+          checkpoint: { passed, at: now, attempts: (prev?.checkpoint?.attempts ?? 0) + 1 },
+        };
+        p.lastStep = stepId;
+        p.updatedAt = now;
+        const attempt: CheckpointAttempt = { n: p.steps[stepId]!.checkpoint!.attempts, output, passed: result.passed, at: now, ...(output !== raw ? { truncated: true } : {}) };
+        saved = { p, attempt, wasDone: !!prev?.done };
+        return { progress: p, attempt: { step: stepId, value: attempt } };
+      });
+      const { p, attempt, wasDone } = saved;
       emit({ learnerId, workshop: slug, step: stepId, kind: 'checkpoint', passed: result.passed, hint: result.hint, attempt: attempt.n });
-      if (result.passed && !prev?.done) emit({ learnerId, workshop: slug, step: stepId, kind: 'done' });
+      if (result.passed && !wasDone) emit({ learnerId, workshop: slug, step: stepId, kind: 'done' });
       return { ...result, attempt: attempt.n, summary: summarize(workshop, p) };
     },
 
@@ -182,30 +196,35 @@ export function createProgressService(repo: ProgressRepository, catalog: Catalog
 
     /** Progress made as a visitor joins the account: a step done in either place counts as done. */
     async adopt(fromLearnerId: string, toLearnerId: string): Promise<void> {
-      const merged: WorkshopProgress[] = [];
-      for (const slug of catalog.workshops().keys()) {
-        const anon = repo.get(fromLearnerId, slug);
-        if (!anon) continue;
-        const mine = repo.get(toLearnerId, slug);
-        const target: WorkshopProgress = mine ?? { ...anon, learnerId: toLearnerId, steps: {} };
-        for (const [id, rec] of Object.entries(anon.steps)) {
-          const cur = target.steps[id];
-          if (!cur || (!cur.done && rec.done) || (!cur.checkpoint?.passed && rec.checkpoint?.passed)) {
-            target.steps[id] = { ...cur, ...rec, done: rec.done || !!cur?.done };
+      const merge = () => {
+        const merged: WorkshopProgress[] = [];
+        for (const slug of catalog.workshops().keys()) {
+          const anon = repo.get(fromLearnerId, slug);
+          if (!anon) continue;
+          const mine = repo.get(toLearnerId, slug);
+          const target: WorkshopProgress = mine ?? { ...anon, learnerId: toLearnerId, steps: {} };
+          for (const [id, rec] of Object.entries(anon.steps)) {
+            const cur = target.steps[id];
+            if (!cur || (!cur.done && rec.done) || (!cur.checkpoint?.passed && rec.checkpoint?.passed)) {
+              target.steps[id] = { ...cur, ...rec, done: rec.done || !!cur?.done };
+            }
           }
+          if (anon.updatedAt > target.updatedAt) {
+            target.lastStep = anon.lastStep;
+            target.updatedAt = anon.updatedAt;
+          }
+          merged.push(target);
         }
-        if (anon.updatedAt > target.updatedAt) {
-          target.lastStep = anon.lastStep;
-          target.updatedAt = anon.updatedAt;
-        }
-        merged.push(target);
-      }
-      if (merged.length) await repo.move(merged, fromLearnerId);
-      const visitorReads = reads.get(fromLearnerId);
-      if (visitorReads) {
-        const mine = reads.get(toLearnerId) ?? { learnerId: toLearnerId, guides: {} };
-        for (const [guide, at] of Object.entries(visitorReads.guides)) if (!mine.guides[guide] || at < mine.guides[guide]) mine.guides[guide] = at;
-        await reads.move(mine, fromLearnerId);
+        return merged;
+      };
+      if ([...catalog.workshops().keys()].some((slug) => repo.peek(fromLearnerId, slug))) await repo.move(merge, fromLearnerId);
+      if (reads.peek(fromLearnerId)) {
+        await reads.move(toLearnerId, (visitor, found) => {
+          if (!visitor) return undefined;
+          const mine = found ?? { learnerId: toLearnerId, guides: {} };
+          for (const [guide, at] of Object.entries(visitor.guides)) if (!mine.guides[guide] || at < mine.guides[guide]) mine.guides[guide] = at;
+          return mine;
+        }, fromLearnerId);
       }
     },
 

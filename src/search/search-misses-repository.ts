@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Op, Store } from '../lib/store/store.ts';
+import type { Op, Store } from '../lib/store/store-api.ts';
 
 export interface SearchMiss {
   query: string;
@@ -19,10 +19,16 @@ export function createSearchMissesRepository(store: Store) {
     get: (key: string) => store.get<SearchMiss>('searchMisses', key),
     all: () => [...store.values<SearchMiss>('searchMisses')],
     count: () => store.count('searchMisses'),
-    /** Writes changed misses and removes evicted ones in one batch. */
-    saveBatch(changed: [string, SearchMiss][], removed: string[]): Promise<void> {
-      const ops: Op[] = [...changed.map(([k, v]) => ({ c: 'searchMisses', k, v })), ...removed.map((k) => ({ c: 'searchMisses', k, v: null }))];
-      return store.commit(ops);
+    /**
+     * Writes the misses `build` works out from the stored ones, and removes the evicted ones, in one
+     * transaction; on PostgreSQL `build` runs again if another instance wrote misses meanwhile.
+     */
+    saveBatch(build: () => { changed: [string, SearchMiss][]; removed: string[] }): Promise<void> {
+      return store.transact(() => {
+        const { changed, removed } = build();
+        const ops: Op[] = [...changed.map(([k, v]) => ({ c: 'searchMisses', k, v })), ...removed.map((k) => ({ c: 'searchMisses', k, v: null }))];
+        return ops;
+      });
     },
   };
 }

@@ -44,24 +44,32 @@ export function createMissRecorder(repo: SearchMissesRepository, options: MissOp
     if (pending.size === 0) return;
     const batch = [...pending.entries()];
     pending.clear();
-    const changed: [string, SearchMiss][] = [];
+    const fresh = new Map<string, number>();
     for (const [key, p] of batch) {
-      const prev = repo.get(key);
-      const fresh = [...p.reporters].filter((r) => !seen.has(`${key}|${r}`));
-      for (const r of fresh) seen.set(`${key}|${r}`, true);
-      changed.push([key, prev
-        ? { ...prev, count: prev.count + p.count, reporters: (prev.reporters ?? 1) + fresh.length, lastAt: p.at }
-        : { query: p.query, count: p.count, reporters: Math.max(1, fresh.length), firstAt: p.at, lastAt: p.at }]);
+      const people = [...p.reporters].filter((r) => !seen.has(`${key}|${r}`));
+      for (const r of people) seen.set(`${key}|${r}`, true);
+      fresh.set(key, people.length);
     }
-    const known = new Map(repo.all().map((m) => [missKey(m.query), m]));
-    for (const [k, v] of changed) known.set(k, v);
-    const removed: string[] = [];
-    if (known.size > cap) {
-      const weakest = [...known.entries()].sort((a, b) => strength(a[1]) - strength(b[1]) || a[1].lastAt.localeCompare(b[1].lastAt));
-      for (const [k] of weakest.slice(0, known.size - cap)) removed.push(k);
-    }
-    const gone = new Set(removed);
-    await repo.saveBatch(changed.filter(([k]) => !gone.has(k)), removed.filter((k) => repo.get(k) !== undefined));
+    // Merged into what is stored when the write happens (another instance may have written the same misses).
+    await repo.saveBatch(() => {
+      const changed: [string, SearchMiss][] = [];
+      for (const [key, p] of batch) {
+        const prev = repo.get(key);
+        const people = fresh.get(key)!;
+        changed.push([key, prev
+          ? { ...prev, count: prev.count + p.count, reporters: (prev.reporters ?? 1) + people, lastAt: p.at }
+          : { query: p.query, count: p.count, reporters: Math.max(1, people), firstAt: p.at, lastAt: p.at }]);
+      }
+      const known = new Map(repo.all().map((m) => [missKey(m.query), m]));
+      for (const [k, v] of changed) known.set(k, v);
+      const removed: string[] = [];
+      if (known.size > cap) {
+        const weakest = [...known.entries()].sort((a, b) => strength(a[1]) - strength(b[1]) || a[1].lastAt.localeCompare(b[1].lastAt));
+        for (const [k] of weakest.slice(0, known.size - cap)) removed.push(k);
+      }
+      const gone = new Set(removed);
+      return { changed: changed.filter(([k]) => !gone.has(k)), removed: removed.filter((k) => repo.get(k) !== undefined) };
+    });
   }
 
   return {

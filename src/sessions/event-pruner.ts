@@ -10,15 +10,18 @@ export function createEventPruner(repo: SessionsRepository, log: (msg: string) =
   let timer: NodeJS.Timeout | undefined;
   const done = new Set<string>();
 
+  /** One instance at a time sweeps (several share a database on PostgreSQL); the others skip this round. */
   async function sweep(now = Date.now()) {
     const cutoff = now - KEEP_EVENTS_DAYS * 24 * 60 * 60 * 1000;
-    for (const s of repo.all()) {
-      if (done.has(s.id)) continue;
-      const ended = s.endedAt ? Date.parse(s.endedAt) : Date.parse(endsAt(s)) + OVERRUN_MS;
-      if (ended > cutoff) continue;
-      await repo.pruneEvents(s.id);
-      done.add(s.id);
-    }
+    await repo.exclusively('prune-events', async () => {
+      for (const s of repo.all()) {
+        if (done.has(s.id)) continue;
+        const ended = s.endedAt ? Date.parse(s.endedAt) : Date.parse(endsAt(s)) + OVERRUN_MS;
+        if (ended > cutoff) continue;
+        await repo.pruneEvents(s.id);
+        done.add(s.id);
+      }
+    });
   }
 
   return {

@@ -146,6 +146,11 @@ export function createLiveBroker(initial: Partial<StreamOptions> = {}) {
       for (const s of [...(bySession.get(sessionId) ?? [])]) drop(s);
     },
 
+    /** Closes every stream (the records were reloaded): clients reconnect and are replayed what they missed. */
+    closeAll() {
+      each(drop);
+    },
+
     countsFor(sessionId: string) {
       let staff = 0;
       let participants = 0;

@@ -67,9 +67,12 @@ export function createLiveService(deps: {
   return {
     /** Adds the user to the roster; `notes` are what extensions tell a new participant (e.g. their lab). */
     async join(s: LiveSession, user: SessionUser): Promise<{ participant: Participant; created: boolean; notes: string[] }> {
-      const result = sessions.newParticipant(s, user);
+      let result!: { participant: Participant; created: boolean };
+      await emitter.emit(s.id, () => {
+        result = sessions.newParticipant(s, user);
+        return result.created ? { records: { participants: [result.participant] }, emits: [participantEvent(result.participant)] } : undefined;
+      });
       if (!result.created) return { ...result, notes: [] };
-      await emitter.emit(s.id, { participants: [result.participant] }, [participantEvent(result.participant)]);
       const notes: string[] = [];
       for (const ext of deps.extensions) {
         try {
@@ -86,31 +89,40 @@ export function createLiveService(deps: {
     async stuck(s: LiveSession, user: SessionUser, note: string, step?: string): Promise<Participant> {
       // First, so that nothing read below can change while waiting (only right after start-up).
       if (note.trim()) await env.faq.whenIndexed();
-      const p = structuredClone(participantOf(open(s), user));
-      const at = workshopOf(s.workshop)?.stepById.has(step ?? '') ? step! : p.currentStep;
-      p.stuck = { note, step: at, at: new Date().toISOString(), matches: matchesFor(note) };
-      if (!p.stuckSteps.includes(at)) p.stuckSteps.push(at);
-      await emitter.emit(s.id, { participants: [p] }, [participantEvent(p)]);
+      const matches = matchesFor(note);
+      let p!: Participant;
+      await emitter.emit(s.id, () => {
+        p = structuredClone(participantOf(open(s), user));
+        const at = workshopOf(s.workshop)?.stepById.has(step ?? '') ? step! : p.currentStep;
+        p.stuck = { note, step: at, at: new Date().toISOString(), matches };
+        if (!p.stuckSteps.includes(at)) p.stuckSteps.push(at);
+        return { records: { participants: [p] }, emits: [participantEvent(p)] };
+      });
       return p;
     },
 
     /** A host or helper takes a stuck participant ("I'm on it"): the other helpers see it live, the participant on their page. */
     async claim(s: LiveSession, helper: SessionUser, participantId: string): Promise<Participant> {
       if (!isStaff(sessions.access(s, helper))) throw forbidden('Only the hosts and helpers of this session can do that.');
-      const found = repo.participant(open(s).id, participantId);
-      if (!found) throw notFound('Nobody with that id is in this session.');
-      if (!found.stuck) throw conflict(`${found.username} is no longer stuck.`);
-      const p = structuredClone(found);
-      p.stuck!.claimedBy = { userId: helper.id, name: helper.username, at: new Date().toISOString() };
-      await emitter.emit(s.id, { participants: [p] }, [participantEvent(p)]);
+      let p!: Participant;
+      await emitter.emit(s.id, () => {
+        const found = repo.participant(open(s).id, participantId);
+        if (!found) throw notFound('Nobody with that id is in this session.');
+        if (!found.stuck) throw conflict(`${found.username} is no longer stuck.`);
+        p = structuredClone(found);
+        p.stuck!.claimedBy = { userId: helper.id, name: helper.username, at: new Date().toISOString() };
+        return { records: { participants: [p] }, emits: [participantEvent(p)] };
+      });
       return p;
     },
 
     async unstuck(s: LiveSession, user: SessionUser): Promise<void> {
-      const p = structuredClone(participantOf(open(s), user));
-      if (!p.stuck) return;
-      delete p.stuck;
-      await emitter.emit(s.id, { participants: [p] }, [participantEvent(p)]);
+      await emitter.emit(s.id, () => {
+        const p = structuredClone(participantOf(open(s), user));
+        if (!p.stuck) return undefined;
+        delete p.stuck;
+        return { records: { participants: [p] }, emits: [participantEvent(p)] };
+      });
     },
 
     /** Progress written anywhere (pages or API) moves the participant on every live session of that workshop. */
@@ -119,12 +131,14 @@ export function createLiveService(deps: {
       if (!workshop) return;
       const now = Date.now();
       for (const s of repo.openOf(e.workshop, now)) {
-        if (phaseOf(s, now) !== 'live') continue;
-        const p = repo.participant(s.id, e.learnerId);
-        const next = p && applyProgress(p, workshop, e, now);
-        if (next) {
-          emitter.emit(s.id, { participants: [next] }, [participantEvent(next)]).catch((err) => deps.log(`sessions: progress event lost: ${err.message}`));
-        }
+        if (phaseOf(s, now) !== 'live' || !repo.participant(s.id, e.learnerId)) continue;
+        emitter
+          .emit(s.id, () => {
+            const p = repo.participant(s.id, e.learnerId);
+            const next = p && applyProgress(p, workshop, e, Date.now());
+            return next ? { records: { participants: [next] }, emits: [participantEvent(next)] } : undefined;
+          })
+          .catch((err) => deps.log(`sessions: progress event lost: ${err.message}`));
       }
     }) as ProgressListener,
 

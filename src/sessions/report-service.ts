@@ -71,11 +71,13 @@ export function createReportService(repo: SessionsRepository, sessions: Sessions
         authorId: user.id,
         origin: `Live session: ${s.title}, ${s.startsAt.slice(0, 10)}`,
       });
-      // Re-read: the question may have changed while the draft was written.
-      const cq = repo.question(s.id, qid);
-      if (!cq) throw conflict('The question is gone.');
-      cq.faqDraftId = draft.id;
-      await repo.write({ questions: [cq] });
+      // Read again when writing: the question may have changed while the draft was written.
+      await repo.write(() => {
+        const cq = repo.question(s.id, qid);
+        if (!cq) throw conflict('The question is gone.');
+        cq.faqDraftId = draft.id;
+        return { questions: [cq] };
+      });
       return { id: draft.id, created: true };
     },
   };

@@ -46,75 +46,93 @@ export function createRoomActions(deps: {
 
   return {
     async ask(id: string, user: SessionUser, text: string): Promise<Question> {
-      const s = load(id, user, 'member');
-      if (repo.questionCount(s.id) >= MAX_QUESTIONS) throw conflict('This session has reached its limit of questions.');
-      const q: Question = { sessionId: s.id, id: randomUUID(), by: user.id, byName: user.username, text, votes: [], answered: false, pinned: false, at: new Date().toISOString() };
-      await emitter.emit(s.id, { questions: [q] }, [questionEvent(q)]);
+      let q!: Question;
+      await emitter.emit(id, () => {
+        const s = load(id, user, 'member');
+        if (repo.questionCount(s.id) >= MAX_QUESTIONS) throw conflict('This session has reached its limit of questions.');
+        q = { sessionId: s.id, id: randomUUID(), by: user.id, byName: user.username, text, votes: [], answered: false, pinned: false, at: new Date().toISOString() };
+        return { records: { questions: [q] }, emits: [questionEvent(q)] };
+      });
       return q;
     },
 
     /** One vote per person, and not on one's own question. */
     async vote(id: string, user: SessionUser, qid: string, on: boolean): Promise<Question> {
-      const s = load(id, user, 'member');
-      const q = question(s, qid);
-      if (q.by === user.id) throw conflict('You cannot vote for your own question.');
-      if (q.votes.includes(user.id) === on) return q;
-      q.votes = on ? [...q.votes, user.id] : q.votes.filter((v) => v !== user.id);
-      const vote = { sessionId: s.id, questionId: q.id, userId: user.id, at: new Date().toISOString() };
-      await emitter.emit(s.id, { votes: [{ vote, on }] }, [questionEvent(q)]);
+      let q!: Question;
+      await emitter.emit(id, () => {
+        const s = load(id, user, 'member');
+        q = question(s, qid);
+        if (q.by === user.id) throw conflict('You cannot vote for your own question.');
+        if (q.votes.includes(user.id) === on) return undefined;
+        q.votes = on ? [...q.votes, user.id] : q.votes.filter((v) => v !== user.id);
+        const vote = { sessionId: s.id, questionId: q.id, userId: user.id, at: new Date().toISOString() };
+        return { records: { votes: [{ vote, on }] }, emits: [questionEvent(q)] };
+      });
       return q;
     },
 
     async answer(id: string, user: SessionUser, qid: string, answer: string | undefined): Promise<Question> {
-      const s = load(id, user, 'staff');
-      const q = question(s, qid);
-      q.answered = true;
-      if (answer) q.answer = answer;
-      await emitter.emit(s.id, { questions: [q] }, [questionEvent(q)]);
+      let q!: Question;
+      await emitter.emit(id, () => {
+        q = question(load(id, user, 'staff'), qid);
+        q.answered = true;
+        if (answer) q.answer = answer;
+        return { records: { questions: [q] }, emits: [questionEvent(q)] };
+      });
       return q;
     },
 
     async pin(id: string, user: SessionUser, qid: string, pinned: boolean): Promise<Question> {
-      const s = load(id, user, 'staff');
-      const q = question(s, qid);
-      q.pinned = pinned;
-      await emitter.emit(s.id, { questions: [q] }, [questionEvent(q)]);
+      let q!: Question;
+      await emitter.emit(id, () => {
+        q = question(load(id, user, 'staff'), qid);
+        q.pinned = pinned;
+        return { records: { questions: [q] }, emits: [questionEvent(q)] };
+      });
       return q;
     },
 
     async announce(id: string, user: SessionUser, text: string) {
-      const s = load(id, user, 'run');
       const a = { id: randomUUID(), text, byName: user.username, at: new Date().toISOString() };
-      s.announcements = [...s.announcements, a].slice(-KEEP_ANNOUNCEMENTS);
-      await emitter.emit(s.id, { session: s }, [{ type: 'announcement', audience: 'all', data: a }]);
+      await emitter.emit(id, () => {
+        const s = load(id, user, 'run');
+        s.announcements = [...s.announcements, a].slice(-KEEP_ANNOUNCEMENTS);
+        return { records: { session: s }, emits: [{ type: 'announcement', audience: 'all', data: a }] };
+      });
       return a;
     },
 
     async setRoomStep(id: string, user: SessionUser, step: string): Promise<void> {
-      const s = load(id, user, 'run');
-      const st = deps.env.catalog.findStep(s.workshop, step)?.step;
-      if (!st) throw invalid('Some fields need attention.', { step: 'This workshop has no such step.' });
-      s.roomStep = st.id;
-      await emitter.emit(s.id, { session: s }, [{ type: 'room-step', audience: 'all', data: { step: st.id, title: st.title, index: st.index } }]);
+      await emitter.emit(id, () => {
+        const s = load(id, user, 'run');
+        const st = deps.env.catalog.findStep(s.workshop, step)?.step;
+        if (!st) throw invalid('Some fields need attention.', { step: 'This workshop has no such step.' });
+        s.roomStep = st.id;
+        return { records: { session: s }, emits: [{ type: 'room-step', audience: 'all', data: { step: st.id, title: st.title, index: st.index } }] };
+      });
     },
 
     /** Opens the session before its start time (it opens by itself a quarter of an hour before). */
     async start(id: string, user: SessionUser): Promise<void> {
-      const s = load(id, user, 'run');
-      if (s.status === 'live') return;
-      s.status = 'live';
-      await emitter.emit(s.id, { session: s }, [{ type: 'status', audience: 'all', data: { status: 'live' } }]);
+      await emitter.emit(id, () => {
+        const s = load(id, user, 'run');
+        if (s.status === 'live') return undefined;
+        s.status = 'live';
+        return { records: { session: s }, emits: [{ type: 'status', audience: 'all', data: { status: 'live' } }] };
+      });
     },
 
+    /** Ends the session; its streams close when the event is committed (on every instance). */
     async end(id: string, user: SessionUser): Promise<void> {
-      const s = load(id, user, 'run');
-      s.status = 'ended';
-      s.endedAt = new Date().toISOString();
-      await emitter.emit(s.id, { session: s }, [{ type: 'status', audience: 'all', data: { status: 'ended' } }]);
-      deps.broker.closeSession(s.id);
+      await emitter.emit(id, () => {
+        const s = load(id, user, 'run');
+        s.status = 'ended';
+        s.endedAt = new Date().toISOString();
+        return { records: { session: s }, emits: [{ type: 'status', audience: 'all', data: { status: 'ended' } }] };
+      });
       for (const ext of deps.extensions) {
         try {
-          await ext.ended?.(s.id);
+          await ext.ended?.(id);
         } catch (err) {
           deps.env.log(`sessions: an extension failed on end: ${(err as Error).message}`);
         }

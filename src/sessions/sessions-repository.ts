@@ -1,30 +1,33 @@
-import type { Op, Store } from '../lib/store/store.ts';
+import type { Op, Store } from '../lib/store/store-api.ts';
+import { logKey } from '../lib/store/records.ts';
 import type { Audience, LiveEvent, LiveSession, Participant, Question, Vote } from './sessions-types.ts';
 import { phaseOf } from './session-time.ts';
 
-const SEQ_WIDTH = 10;
 const participantKey = (sessionId: string, userId: string) => `${sessionId}~${userId}`;
-const eventKey = (sessionId: string, seq: number) => `${sessionId}~${String(seq).padStart(SEQ_WIDTH, '0')}`;
 const questionKey = (sessionId: string, id: string) => `${sessionId}~${id}`;
 const voteKey = (v: Pick<Vote, 'sessionId' | 'questionId' | 'userId'>) => `${v.sessionId}~${v.questionId}~${v.userId}`;
+
+/** What one write of the feature holds: records and the events that announce them, committed together. */
+export interface WriteSet {
+  sessions?: LiveSession[];
+  participants?: Participant[];
+  events?: LiveEvent[];
+  questions?: Question[];
+  votes?: { vote: Vote; on: boolean }[];
+}
 
 /**
  * The only module of the feature that touches the store. Sessions, participants and events are written
  * together in one commit, so a participant's change and the event that announces it cannot part.
- * Two in-memory indexes are rebuilt from the store at start: the last event id of each session, and
- * the participants of each session.
+ * Events are appended to the session's log, and the store numbers them in commit order (on PostgreSQL,
+ * the database does, so ids agree on every instance). The roster, the questions and their votes are
+ * the store's group indexes; the sessions themselves are kept parsed, with those not ended by workshop.
+ * Committed events reach `onEvents` listeners in order, whichever instance wrote them.
  */
 export function createSessionsRepository(store: Store) {
-  const lastSeq = new Map<string, number>();
-  for (const e of store.values<LiveEvent>('liveEvents')) {
-    if (e.seq > (lastSeq.get(e.sessionId) ?? 0)) lastSeq.set(e.sessionId, e.seq);
-  }
-  const roster = new Map<string, Set<string>>();
-  for (const p of store.values<Participant>('participants')) addToRoster(p);
   // Every step view and every progress write asks which sessions are live: keep them parsed.
   // Treat these objects as read-only; change a copy from get() and write() it.
   const sessions = new Map<string, LiveSession>();
-  for (const s of store.values<LiveSession>('liveSessions')) sessions.set(s.id, s);
   // Sessions that have not ended, by workshop: what step pages and progress writes look at, so their
   // cost does not grow with every session ever held. Ended ones leave the index when next met.
   const open = new Map<string, Set<string>>();
@@ -35,32 +38,63 @@ export function createSessionsRepository(store: Store) {
     if (!set) open.set(s.workshop, (set = new Set()));
     set.add(s.id);
   };
-  for (const s of sessions.values()) track(s);
-  // Questions of each session in the order asked, and who voted for each: a question or a vote is a
-  // record of its own, so asking or voting writes one small record, never the whole session.
-  const asked = new Map<string, string[]>();
-  const voters = new Map<string, Set<string>>();
-  for (const q of store.values<Question>('liveQuestions')) addQuestion(q);
-  for (const v of store.values<Vote>('liveVotes')) voterSet(v.sessionId, v.questionId).add(v.userId);
-  for (const list of asked.values()) list.sort();
-
-  function addQuestion(q: Pick<Question, 'sessionId' | 'id' | 'at'>) {
-    let list = asked.get(q.sessionId);
-    if (!list) asked.set(q.sessionId, (list = []));
-    if (!list.includes(`${q.at}|${q.id}`)) list.push(`${q.at}|${q.id}`);
+  function refresh(id: string) {
+    const s = store.get<LiveSession>('liveSessions', id);
+    if (s) {
+      sessions.set(id, s);
+      track(s);
+    } else {
+      sessions.delete(id);
+      for (const set of open.values()) set.delete(id);
+    }
   }
-  function voterSet(sessionId: string, questionId: string): Set<string> {
-    const k = questionKey(sessionId, questionId);
-    let set = voters.get(k);
-    if (!set) voters.set(k, (set = new Set()));
-    return set;
+  function rebuild() {
+    sessions.clear();
+    open.clear();
+    for (const s of store.values<LiveSession>('liveSessions')) {
+      sessions.set(s.id, s);
+      track(s);
+    }
   }
-  const withVotes = (q: Question): Question => ({ ...q, votes: [...(voters.get(questionKey(q.sessionId, q.id)) ?? [])] });
+  rebuild();
 
-  function addToRoster(p: Participant) {
-    let set = roster.get(p.sessionId);
-    if (!set) roster.set(p.sessionId, (set = new Set()));
-    set.add(p.userId);
+  const eventListeners: ((events: LiveEvent[]) => void)[] = [];
+  const rosterListeners: ((sessionIds: Set<string>) => void)[] = [];
+  const resetListeners: (() => void)[] = [];
+  store.onChange(['liveSessions', 'liveEvents', 'participants'], (changes) => {
+    const events: LiveEvent[] = [];
+    const rosters = new Set<string>();
+    for (const ch of changes) {
+      if (ch.c === 'liveSessions') refresh(ch.k);
+      else if (ch.c === 'liveEvents') {
+        if (ch.v) events.push(ch.v as LiveEvent);
+      } else if (ch.remote) rosters.add(ch.k.slice(0, ch.k.indexOf('~')));
+    }
+    if (events.length) for (const l of eventListeners) l(events);
+    if (rosters.size) for (const l of rosterListeners) l(rosters);
+  });
+  store.onReset(() => {
+    rebuild();
+    for (const l of resetListeners) l();
+  });
+
+  const votersOf = (sessionId: string, questionId: string): string[] => {
+    const prefix = questionKey(sessionId, questionId);
+    return store.keysOf('liveVotes', 'question', prefix).map((k) => k.slice(prefix.length + 1));
+  };
+  const withVotes = (q: Question): Question => ({ ...q, votes: votersOf(q.sessionId, q.id) });
+
+  function opsOf(w: WriteSet): Op[] {
+    const ops: Op[] = [];
+    for (const q of w.questions ?? []) {
+      const { votes: _votes, ...record } = q;
+      ops.push({ c: 'liveQuestions', k: questionKey(q.sessionId, q.id), v: record });
+    }
+    for (const { vote, on } of w.votes ?? []) ops.push({ c: 'liveVotes', k: voteKey(vote), v: on ? vote : null });
+    for (const s of w.sessions ?? []) ops.push({ c: 'liveSessions', k: s.id, v: s });
+    for (const p of w.participants ?? []) ops.push({ c: 'participants', k: participantKey(p.sessionId, p.userId), v: p });
+    for (const e of w.events ?? []) ops.push({ c: 'liveEvents', k: '', v: e, append: e.sessionId });
+    return ops;
   }
 
   return {
@@ -86,103 +120,73 @@ export function createSessionsRepository(store: Store) {
 
     /** The session's questions in the order asked, each with its voters. */
     questions(sessionId: string): Question[] {
-      return (asked.get(sessionId) ?? []).flatMap((entry) => {
-        const q = store.get<Question>('liveQuestions', questionKey(sessionId, entry.slice(entry.indexOf('|') + 1)));
-        return q ? [withVotes(q)] : [];
-      });
+      return store
+        .keysOf('liveQuestions', 'session', sessionId)
+        .flatMap((k) => store.get<Question>('liveQuestions', k) ?? [])
+        .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id))
+        .map(withVotes);
     },
     question(sessionId: string, id: string): Question | undefined {
       const q = store.get<Question>('liveQuestions', questionKey(sessionId, id));
       return q && withVotes(q);
     },
-    questionCount: (sessionId: string) => asked.get(sessionId)?.length ?? 0,
+    questionCount: (sessionId: string) => store.keysOf('liveQuestions', 'session', sessionId).length,
 
     participant: (sessionId: string, userId: string) => store.get<Participant>('participants', participantKey(sessionId, userId)),
-    participants(sessionId: string): Participant[] {
-      const out: Participant[] = [];
-      for (const userId of roster.get(sessionId) ?? []) {
-        const p = store.get<Participant>('participants', participantKey(sessionId, userId));
-        if (p) out.push(p);
-      }
-      return out;
-    },
-    participantCount: (sessionId: string) => roster.get(sessionId)?.size ?? 0,
+    participants: (sessionId: string): Participant[] =>
+      store.keysOf('participants', 'session', sessionId).flatMap((k) => store.get<Participant>('participants', k) ?? []),
+    participantCount: (sessionId: string) => store.keysOf('participants', 'session', sessionId).length,
 
-    lastEventId: (sessionId: string) => lastSeq.get(sessionId) ?? 0,
-    /** Takes the next event id; commit it in the same turn of the event loop to keep ids in order. */
+    lastEventId: (sessionId: string) => store.lastOf('liveEvents', sessionId),
+    /** An event to write; the store gives it its id (`seq`) when it is committed. */
     newEvent(sessionId: string, type: string, audience: Audience, data: unknown, staffData?: unknown): LiveEvent {
-      const seq = (lastSeq.get(sessionId) ?? 0) + 1;
-      lastSeq.set(sessionId, seq);
-      return { sessionId, seq, type, audience, data, ...(staffData !== undefined ? { staffData } : {}), at: new Date().toISOString() };
+      return { sessionId, seq: 0, type, audience, data, ...(staffData !== undefined ? { staffData } : {}), at: new Date().toISOString() };
     },
     /** Events after `after`, oldest first; undefined when more than `max` were missed. */
     eventsAfter(sessionId: string, after: number, max: number): LiveEvent[] | undefined {
-      const last = lastSeq.get(sessionId) ?? 0;
+      const last = store.lastOf('liveEvents', sessionId);
       if (last - after > max) return undefined;
       const out: LiveEvent[] = [];
       for (let seq = Math.max(after, 0) + 1; seq <= last; seq++) {
-        const e = store.get<LiveEvent>('liveEvents', eventKey(sessionId, seq));
+        const e = store.get<LiveEvent>('liveEvents', logKey(sessionId, seq));
         if (e) out.push(e);
       }
       return out;
     },
 
-    write(w: { sessions?: LiveSession[]; participants?: Participant[]; events?: LiveEvent[]; questions?: Question[]; votes?: { vote: Vote; on: boolean }[] }): Promise<void> {
-      const ops: Op[] = [];
-      for (const q of w.questions ?? []) {
-        const { votes: _votes, ...record } = q;
-        ops.push({ c: 'liveQuestions', k: questionKey(q.sessionId, q.id), v: record });
-        addQuestion(q);
-      }
-      for (const { vote, on } of w.votes ?? []) {
-        ops.push({ c: 'liveVotes', k: voteKey(vote), v: on ? vote : null });
-        if (on) voterSet(vote.sessionId, vote.questionId).add(vote.userId);
-        else voterSet(vote.sessionId, vote.questionId).delete(vote.userId);
-      }
-      for (const s of w.sessions ?? []) ops.push({ c: 'liveSessions', k: s.id, v: s });
-      for (const p of w.participants ?? []) {
-        ops.push({ c: 'participants', k: participantKey(p.sessionId, p.userId), v: p });
-        addToRoster(p);
-      }
-      for (const e of w.events ?? []) ops.push({ c: 'liveEvents', k: eventKey(e.sessionId, e.seq), v: e });
-      const saved = store.commit(ops);
-      for (const s of w.sessions ?? []) {
-        sessions.set(s.id, structuredClone(s));
-        track(s);
-      }
-      return saved.catch((err) => {
-        // The store undid the batch; show the same.
-        for (const q of w.questions ?? []) {
-          if (store.get('liveQuestions', questionKey(q.sessionId, q.id))) continue;
-          const list = asked.get(q.sessionId);
-          if (list) list.splice(list.indexOf(`${q.at}|${q.id}`), 1);
-        }
-        for (const { vote } of w.votes ?? []) {
-          const set = voterSet(vote.sessionId, vote.questionId);
-          if (store.get('liveVotes', voteKey(vote))) set.add(vote.userId);
-          else set.delete(vote.userId);
-        }
-        for (const s of w.sessions ?? []) {
-          const kept = store.get<LiveSession>('liveSessions', s.id);
-          if (kept) {
-            sessions.set(s.id, kept);
-            track(kept);
-          } else sessions.delete(s.id);
-        }
-        throw err;
+    /**
+     * Writes what `build` returns, in one commit; `build` reads the records it changes, and on
+     * PostgreSQL runs again if another instance changed them meanwhile. Undefined from `build`: nothing
+     * to write. Answers what was written (events with their ids).
+     */
+    async write(build: () => WriteSet | undefined): Promise<WriteSet | undefined> {
+      let last: WriteSet | undefined;
+      await store.transact(() => {
+        last = build();
+        return last ? opsOf(last) : [];
       });
+      return last;
     },
+
+    /** Committed events, in order, whichever instance wrote them. */
+    onEvents: (listener: (events: LiveEvent[]) => void) => void eventListeners.push(listener),
+    /** Sessions whose roster another instance changed (their room summary is due). */
+    onRemoteRoster: (listener: (sessionIds: Set<string>) => void) => void rosterListeners.push(listener),
+    /** Every record was loaded again (an instance that fell behind): streams should reconnect. */
+    onReset: (listener: () => void) => void resetListeners.push(listener),
 
     /** Drops the catch-up events of a finished session; the session, roster and report stay. */
     pruneEvents(sessionId: string): Promise<void> {
-      const last = lastSeq.get(sessionId) ?? 0;
+      const last = store.lastOf('liveEvents', sessionId);
       const ops: Op[] = [];
       for (let seq = 1; seq <= last; seq++) {
-        const k = eventKey(sessionId, seq);
+        const k = logKey(sessionId, seq);
         if (store.get('liveEvents', k)) ops.push({ c: 'liveEvents', k, v: null });
       }
       return store.commit(ops);
     },
+    /** Work that one instance at a time should do (the pruner's sweep); undefined if another is at it. */
+    exclusively: <T>(name: string, fn: () => Promise<T>) => store.exclusive(`sessions:${name}`, fn, { wait: false }),
   };
 }
 

@@ -100,31 +100,36 @@ export function createSessionsService(repo: SessionsRepository, env: SessionsEnv
       const starts = weeklyStarts(input.startsAt, count, input.timeZone);
       const seriesId = count > 1 ? randomUUID() : undefined;
       const now = new Date().toISOString();
-      const codes = new Set<string>();
-      const sessions = starts.map((start, index): LiveSession => {
-        let code = uniqueCode();
-        while (codes.has(code)) code = uniqueCode();
-        codes.add(code);
-        return {
-          id: randomUUID(),
-          code,
-          workshop: workshop.slug,
-          title: input.title,
-          startsAt: start.toISOString(),
-          durationMinutes: input.durationMinutes,
-          capacity: input.capacity,
-          ...(input.description ? { description: input.description } : {}),
-          ...(input.callUrl ? { callUrl: input.callUrl } : {}),
-          hosts,
-          helpers,
-          ...(seriesId ? { series: { id: seriesId, rule: 'weekly' as const, count, index } } : {}),
-          status: 'scheduled',
-          announcements: [],
-          createdAt: now,
-          createdBy: creator.id,
-        };
+      const ids = starts.map(() => randomUUID());
+      let sessions: LiveSession[] = [];
+      // Codes are drawn again if the write is refused: on PostgreSQL another instance may take one first.
+      await repo.write(() => {
+        const codes = new Set<string>();
+        sessions = starts.map((start, index): LiveSession => {
+          let code = uniqueCode();
+          while (codes.has(code)) code = uniqueCode();
+          codes.add(code);
+          return {
+            id: ids[index]!,
+            code,
+            workshop: workshop.slug,
+            title: input.title,
+            startsAt: start.toISOString(),
+            durationMinutes: input.durationMinutes,
+            capacity: input.capacity,
+            ...(input.description ? { description: input.description } : {}),
+            ...(input.callUrl ? { callUrl: input.callUrl } : {}),
+            hosts,
+            helpers,
+            ...(seriesId ? { series: { id: seriesId, rule: 'weekly' as const, count, index } } : {}),
+            status: 'scheduled',
+            announcements: [],
+            createdAt: now,
+            createdBy: creator.id,
+          };
+        });
+        return { sessions };
       });
-      await repo.write({ sessions });
       return sessions;
     },
 

@@ -6,7 +6,7 @@ import { createAdmin } from '../../src/cli/create-admin.ts';
 import { CliError } from '../../src/cli/cli-store.ts';
 
 
-const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir });
+const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, ...(t.databaseUrl ? { DATABASE_URL: t.databaseUrl } : {}), CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir });
 
 describe('admin: users and roles', () => {
   let t: TestApp;
@@ -124,7 +124,8 @@ describe('npm run create-admin', () => {
   });
 
   it('when the server holds the data folder, or the arguments are wrong, then it says so clearly', async () => {
-    const t = await buildApp();
+    // The data folder's lock is the embedded store's (on PostgreSQL the command runs beside the servers).
+    const t = await buildApp({}, undefined, undefined, { embedded: true });
     try {
       await expect(createAdmin(['--username', 'blocked', '--password', 'a long admin passphrase'], envOf(t))).rejects.toThrow(/server is running.*Stop the server/s);
       await expect(createAdmin([], envOf(t))).rejects.toBeInstanceOf(CliError);

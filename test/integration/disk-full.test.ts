@@ -27,7 +27,8 @@ async function failNextSyncs(dir: string, n: number): Promise<void> {
 
 describe('full disk', () => {
   it('when the disk is full, then writes answer 503, nothing half-applied remains, and the server recovers', async () => {
-    t = await buildApp();
+    // The embedded store's own disk (PostgreSQL has its own: see test/pg/outage.test.ts).
+    t = await buildApp({}, undefined, undefined, { embedded: true });
     const token = await apiUser(t.app, 'diskfull');
     const auth = { Authorization: `Bearer ${token}` };
     await failNextSyncs(t.dir, 1);

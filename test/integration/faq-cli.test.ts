@@ -9,7 +9,7 @@ import { exportFaqCli } from '../../src/cli/faq-export.ts';
 import type { FaqEntry } from '../../src/faq/faq-types.ts';
 
 const MBOX = join(FIXTURES, 'mbox', 'sample.mbox');
-const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir });
+const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, ...(t.databaseUrl ? { DATABASE_URL: t.databaseUrl } : {}), CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir });
 const quiet = async <T>(fn: () => Promise<T>): Promise<T> => {
   const log = console.log;
   console.log = () => {};
@@ -45,7 +45,8 @@ describe('npm run faq:import-mbox', () => {
   });
 
   it('when the server holds the store or the file is missing, then the message says what to do', async () => {
-    const t = await buildApp();
+    // The data folder's lock is the embedded store's (on PostgreSQL the command runs beside the servers).
+    const t = await buildApp({}, undefined, undefined, { embedded: true });
     try {
       await expect(importMboxCli([MBOX], envOf(t))).rejects.toThrow(/Stop the server/);
       await expect(importMboxCli([], envOf(t))).rejects.toThrow(/Usage/);

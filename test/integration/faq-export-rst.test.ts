@@ -14,7 +14,7 @@ const hasPandoc = spawnSync('pandoc', ['--version']).status === 0;
 if (!hasSphinx) console.warn('Skipping the Sphinx build of the RST export: sphinx-build is missing (apt-get install -y python3-sphinx).');
 if (!hasPandoc) console.warn('Skipping the RST export tests: pandoc is missing (apt-get install -y pandoc).');
 
-const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir, BASE_URL: 'https://onramp.example.org' });
+const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, ...(t.databaseUrl ? { DATABASE_URL: t.databaseUrl } : {}), CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir, BASE_URL: 'https://onramp.example.org' });
 const quiet = async <T>(fn: () => Promise<T>): Promise<T> => {
   const log = console.log;
   console.log = () => {};

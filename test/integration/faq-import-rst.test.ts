@@ -16,7 +16,7 @@ const PAGE = join(FIXTURES, 'docs', 'troubleshooting-bootstrap-unlock.rst');
 const DOCS_PATH = 'doc/source/fault-mgmt/kubernetes/troubleshooting-bootstrap-unlock.rst';
 const TITLES = ['Bootstrap cannot resolve the registry names', 'Bootstrap fails with "toomanyrequests" while pulling from Docker Hub', 'Unlock is rejected because no OSD is configured'];
 
-const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir });
+const envOf = (t: TestApp) => ({ NODE_ENV: 'test', DATA_DIR: t.dir, ...(t.databaseUrl ? { DATABASE_URL: t.databaseUrl } : {}), CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir });
 async function quiet<T>(fn: () => Promise<T>): Promise<{ value: T; out: string }> {
   const log = console.log;
   let out = '';

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import ssh2 from 'ssh2';
+import postgres from 'postgres';
 import { buildApp, csrfFrom, logIn, setRole, signUp, type TestApp } from '../support/app.ts';
 import { tempDir } from '../support/temp.ts';
 import { closedPort, silentPort, startSshLab, type SshLab } from '../support/ssh-lab.ts';
@@ -355,7 +356,7 @@ describe('rotating LAB_SECRET', () => {
     await expect(t.restart({ ...ENV, LAB_SECRET: KEY_2 })).rejects.toThrow(/neither LAB_SECRET nor LAB_SECRET_PREVIOUS is\. Set LAB_SECRET_PREVIOUS to the key it was sealed with, then run npm run labs:rekey/);
     const said = vi.spyOn(console, 'log').mockImplementation(() => {});
     try {
-      expect(await labsRekey({ NODE_ENV: 'test', DATA_DIR: t.dir, LAB_SECRET: KEY_2, LAB_SECRET_PREVIOUS: KEY_1 })).toBe(0);
+      expect(await labsRekey({ NODE_ENV: 'test', DATA_DIR: t.dir, ...onDatabase(), LAB_SECRET: KEY_2, LAB_SECRET_PREVIOUS: KEY_1 })).toBe(0);
       expect(said.mock.calls[0]![0]).toMatch(/^Sealed \d+ lab secret\(s\) with LAB_SECRET; 0 already were\. You can now remove LAB_SECRET_PREVIOUS\.$/);
     } finally {
       said.mockRestore();
@@ -365,6 +366,21 @@ describe('rotating LAB_SECRET', () => {
     expect((await host.get(`/sessions/${s.id}/labs/${labId}`)).text).toContain(PASSWORD_A);
   }, 30_000);
 });
+
+/** The app's database, for a command-line task run beside it (PostgreSQL runs). */
+const onDatabase = (): Record<string, string> => (t.databaseUrl ? { DATABASE_URL: t.databaseUrl } : {});
+
+/** On PostgreSQL, every stored row and change of the labs, as the "files" the database keeps. */
+async function databaseRows(): Promise<{ path: string; text: string }[]> {
+  if (!t.databaseUrl) return [];
+  const sql = postgres(t.databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql`SELECT 'labs/' || key AS path, doc AS text FROM labs UNION ALL SELECT 'onramp_changes/' || seq, doc FROM onramp_changes WHERE doc IS NOT NULL`;
+    return rows.map((r) => ({ path: r.path as string, text: r.text as string }));
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
 
 /** Every file under a folder, as text. */
 function filesUnder(dir: string): { path: string; text: string }[] {
@@ -423,17 +439,17 @@ describe('after the session, and what never leaks', () => {
       for (const line of [...earlierLogs, ...t.logs()]) expect(line).not.toContain(secret);
     }
 
-    // Backups copy the records as stored: sealed.
+    // Backups copy the records as stored: sealed (on PostgreSQL, pg_dump copies the rows read below).
     const backups = tempDir('lab-backup');
-    await t.store.backup(backups);
-    // Everything the server wrote (store shards, journal, backups) and the FAQ export.
+    if (!t.databaseUrl) await t.store.backup(backups);
+    // Everything the server wrote (store shards, journal, backups, or the database's rows) and the FAQ export.
     await t.stop();
     const exported = tempDir('lab-faq-export');
-    const env = { NODE_ENV: 'test', DATA_DIR: t.dir, CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir };
+    const env = { NODE_ENV: 'test', DATA_DIR: t.dir, CONTENT_DIR: t.config.contentDir, SEED_DIR: t.config.seedDir, ...onDatabase() };
     const said = vi.spyOn(console, 'log').mockImplementation(() => {});
     expect(await exportFaqCli([exported], env)).toBe(0);
     said.mockRestore();
-    const files = [...filesUnder(backups), ...filesUnder(t.dir), ...filesUnder(exported)];
+    const files = [...filesUnder(backups), ...filesUnder(t.dir), ...filesUnder(exported), ...(await databaseRows())];
     expect(files.length).toBeGreaterThan(10);
     expect(files.some((f) => f.text.includes('"kid"'))).toBe(true);
     for (const secret of SECRETS) for (const f of files) expect(f.text.includes(secret), f.path).toBe(false);

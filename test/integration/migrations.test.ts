@@ -29,7 +29,7 @@ describe('data migrations of the embedded store', () => {
     expect([store.get('liveVotes', `${S1}~q1~u2`), store.get('liveVotes', `${S1}~q1~u3`)]).toEqual([expect.objectContaining({ userId: 'u2' }), expect.objectContaining({ userId: 'u3' })]);
     await store.close();
 
-    const t = await buildApp({}, dir);
+    const t = await buildApp({}, dir, undefined, { embedded: true });
     try {
       const token = await apiUser(t.app, 'newhost');
       await t.ports.users.update({ ...t.ports.users.byUsername('newhost')!, role: 'admin' });

@@ -3,7 +3,8 @@ import { tempDir } from './temp.ts';
 import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { openStore, type Store } from '../../src/lib/db.ts';
+import { openConfiguredStore, type Store } from '../../src/lib/db.ts';
+import { dropDatabase, freshDatabase, onPostgres } from './pg-databases.ts';
 import { migrate } from '../../src/lib/store/migrate.ts';
 import { MIGRATIONS } from '../../src/migrations/migrations.ts';
 import { loadContent } from '../../src/content/content-loader.ts';
@@ -21,6 +22,8 @@ export interface TestApp {
   ports: App['ports'];
   config: Config;
   dir: string;
+  /** The app's PostgreSQL database (ONRAMP_TEST_STORE=pg), or undefined on the embedded store. */
+  databaseUrl?: string;
   /** Every line the app logged (JSON, as in production), newest last; the last 2,000 are kept. */
   logs(): string[];
   /** What a stopping server does first: /readyz turns 503 and answers close their connections. */
@@ -49,11 +52,29 @@ export function testConfig(dir: string, env: Record<string, string> = {}): Confi
   });
 }
 
-/** The real app on a real store in a fresh temp folder, with the fixture content. */
-export async function buildApp(env: Record<string, string> = {}, dir = tempDir('test'), overrides?: AppDeps['overrides']): Promise<TestApp> {
-  const config = testConfig(dir, env);
-  const store = await openStore(join(dir, 'store'), { log: () => {} });
-  await migrate(store, MIGRATIONS, () => {});
+const databaseOf = new Map<string, string>();
+
+export interface StoreChoice {
+  /** Open this database (another instance of the same site) instead of a new one. */
+  databaseUrl?: string;
+  /** Use the embedded store even in a PostgreSQL run (a test of the data folder itself). */
+  embedded?: boolean;
+  /** Drop the database when the app closes (the one that made it does). */
+  ownsDatabase?: boolean;
+}
+
+/**
+ * The real app on a real store in a fresh temp folder, with the fixture content. The store is the
+ * embedded one, or with ONRAMP_TEST_STORE=pg a new PostgreSQL database of the run's cluster.
+ */
+export async function buildApp(env: Record<string, string> = {}, dir = tempDir('test'), overrides?: AppDeps['overrides'], choice: StoreChoice = {}): Promise<TestApp> {
+  // An app built again on a folder of this file (a restart by hand) finds its database again.
+  const databaseUrl = choice.databaseUrl ?? (choice.embedded || !onPostgres() ? undefined : (databaseOf.get(dir) ?? (await freshDatabase())));
+  const ownsDatabase = choice.ownsDatabase ?? (!choice.databaseUrl && databaseUrl !== undefined);
+  if (databaseUrl && ownsDatabase) databaseOf.set(dir, databaseUrl);
+  const config = testConfig(dir, { ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...env });
+  const store = await openConfiguredStore(config, { log: () => {}, pg: { pollMs: 200 } });
+  await store.exclusive('data-migrations', () => migrate(store, MIGRATIONS, () => {}));
   const content = loadContent(config.contentDir, seedFaqIds(config.seedDir));
   if (content.problems.length) throw new Error(`fixture content is broken: ${JSON.stringify(content.problems)}`);
   // The app logs as in production (JSON lines); tests read them with t.logs(), and TEST_LOG=1 shows them
@@ -92,16 +113,21 @@ export async function buildApp(env: Record<string, string> = {}, dir = tempDir('
     ports,
     config,
     dir,
+    databaseUrl,
     logs: () => [...lines],
     drain,
     async restart(nextEnv = env) {
       await closeAll();
-      return buildApp(nextEnv, dir, overrides);
+      return buildApp(nextEnv, dir, overrides, { ...choice, databaseUrl, ownsDatabase });
     },
     stop: closeAll,
     async close() {
       await closeAll();
       rmSync(dir, { recursive: true, force: true });
+      if (databaseUrl && ownsDatabase) {
+        databaseOf.delete(dir);
+        await dropDatabase(databaseUrl);
+      }
     },
   };
 }

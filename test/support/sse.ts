@@ -1,9 +1,13 @@
 import http from 'node:http';
+import https from 'node:https';
 
 export interface SseEvent { id?: string; event: string; data: string }
 
-/** A small raw SSE reader over node:http, so the test sees the bytes the server writes. */
-export function openSse(base: string, path: string, headers: Record<string, string>) {
+/**
+ * A small raw SSE reader over node:http, so the test sees the bytes the server writes. For an https
+ * base (a proxy in front), `ca` is the certificate to trust.
+ */
+export function openSse(base: string, path: string, headers: Record<string, string>, ca?: string) {
   return new Promise<{
     status: number;
     events: SseEvent[];
@@ -12,7 +16,8 @@ export function openSse(base: string, path: string, headers: Record<string, stri
     next: (pred: (e: SseEvent) => boolean, ms?: number) => Promise<SseEvent>;
     close: () => void;
   }>((resolve, reject) => {
-    const req = http.get(`${base}${path}`, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+    const get = base.startsWith('https:') ? https.get : http.get;
+    const req = get(`${base}${path}`, { headers: { accept: 'text/event-stream', ...headers }, ...(ca ? { ca } : {}) }, (res) => {
       const events: SseEvent[] = [];
       const comments: string[] = [];
       const waiters: { pred: (e: SseEvent) => boolean; done: (e: SseEvent) => void }[] = [];

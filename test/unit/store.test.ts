@@ -3,7 +3,7 @@ import { tempDir } from '../support/temp.ts';
 import { readFileSync, writeFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Store, type StoreOptions } from '../../src/lib/store/store.ts';
+import { EmbeddedStore as Store, type StoreOptions } from '../../src/lib/store/store.ts';
 import { restoreInto } from '../../src/lib/store/restore.ts';
 import { StoreCorruptError, StoreLockedError, StoreWriteError } from '../../src/lib/store/store-errors.ts';
 

@@ -5,6 +5,7 @@ import { StoreWriteError } from './store-errors.ts';
 
 interface Pending {
   line: Buffer;
+  ops: Encoded[];
   undo: Encoded[];
   resolve: () => void;
   reject: (err: Error) => void;
@@ -33,15 +34,17 @@ export class GroupCommit {
     private readonly log: (msg: string) => void,
     /** Called whenever the queue drains (the store checks the journal's size then). */
     private readonly onDrained: () => void,
+    /** Called with each batch's ops once they are on disk, before any of its commits is acknowledged. */
+    private readonly onDurable: (ops: Encoded[]) => void = () => {},
   ) {}
 
   get busy(): boolean {
     return this.writing || this.pending.length > 0;
   }
 
-  submit(line: Buffer, undo: Encoded[]): Promise<void> {
+  submit(line: Buffer, ops: Encoded[], undo: Encoded[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ line, undo, resolve, reject });
+      this.pending.push({ line, ops, undo, resolve, reject });
       this.kick();
     });
   }
@@ -83,6 +86,7 @@ export class GroupCommit {
       try {
         await this.journal().append(batch.length === 1 ? batch[0]!.line : Buffer.concat(batch.map((p) => p.line)));
         this.batches += 1;
+        this.onDurable(batch.length === 1 ? batch[0]!.ops : batch.flatMap((p) => p.ops));
         // Each acknowledgement resumes a request that then renders its answer. Resuming a whole batch
         // (a room of 200) at once would hold the event loop for tens of ms, so they go in slices.
         for (let i = 0; i < batch.length; i += ACK_SLICE) {

@@ -7,7 +7,16 @@ export interface CollectionSpec {
   indexes?: Record<string, (value: any) => string | undefined>;
   /** Indexes whose value many records share (a token's owner): name -> function giving the value. */
   groups?: Record<string, (value: any) => string | undefined>;
+  /**
+   * An append-only log per group (a live session's events): records are keyed `<group>~<seq>` and the
+   * store numbers appended records in commit order (see Op.append).
+   */
+  log?: { group: (value: any) => string };
 }
+
+const SEQ_WIDTH = 10;
+/** The key of record `seq` of a log group: zero-padded, so keys sort in log order. */
+export const logKey = (group: string, seq: number) => `${group}~${String(seq).padStart(SEQ_WIDTH, '0')}`;
 
 interface Collection {
   name: string;
@@ -16,6 +25,8 @@ interface Collection {
   shards: Map<string, string>[];
   indexes: Map<string, { fn: (v: any) => string | undefined; map: Map<string, string> }>;
   groups: Map<string, { fn: (v: any) => string | undefined; map: Map<string, Set<string>> }>;
+  /** Log collections: the highest seq seen per group. */
+  last?: Map<string, number>;
 }
 
 /** An op with its value already serialized (`s`, null for a delete), once, for the journal and memory alike. */
@@ -66,6 +77,7 @@ export class Records {
       for (const [index, fn] of Object.entries(spec.indexes ?? {})) col.indexes.set(index, { fn, map: new Map() });
       for (const [group, fn] of Object.entries(spec.groups ?? {})) col.groups.set(group, { fn, map: new Map() });
       for (let i = 0; i < spec.shards; i++) col.shards.push(new Map());
+      if (spec.log) col.last = new Map();
       this.collections.set(name, col);
     }
   }
@@ -94,6 +106,28 @@ export class Records {
     const map = new Map(records);
     col.shards[no] = map;
     if (col.indexes.size > 0 || col.groups.size > 0) for (const [k, v] of map) this.indexAdd(col, k, JSON.parse(v));
+    if (col.last) for (const k of map.keys()) this.logSeen(col, k);
+  }
+
+  private logSeen(col: Collection, key: string): void {
+    const cut = key.lastIndexOf('~');
+    const group = key.slice(0, cut);
+    const seq = Number(key.slice(cut + 1));
+    if (seq > (col.last!.get(group) ?? 0)) col.last!.set(group, seq);
+  }
+
+  /** The highest seq of a log group (0 for none): numbers are never reused, even after a prune. */
+  lastOf(name: string, group: string): number {
+    return this.col(name).last?.get(group) ?? 0;
+  }
+
+  /** Takes the next seq of a log group (the embedded store numbers appends as they are committed). */
+  nextSeq(name: string, group: string): number {
+    const col = this.col(name);
+    if (!col.last) throw new Error(`${name} is not a log collection`);
+    const seq = (col.last.get(group) ?? 0) + 1;
+    col.last.set(group, seq);
+    return seq;
   }
 
   text(name: string, key: string): string | undefined {
@@ -187,6 +221,7 @@ export class Records {
       else {
         shard.set(op.k, op.s);
         if (indexed) this.indexAdd(col, op.k, op.v ?? JSON.parse(op.s));
+        if (col.last) this.logSeen(col, op.k);
       }
       this.dirty.add(`${op.c}#${shardNo}`);
       undo.push({ c: op.c, k: op.k, s: prev ?? null });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readBackup } from './backup.ts';
 import { syncDirectory } from './durable-file.ts';
 import { acquireLock } from './lock.ts';
-import { Store, type StoreOptions } from './store.ts';
+import { EmbeddedStore, type StoreOptions } from './store.ts';
 
 /**
  * Replaces the data of a stopped instance with a validated backup. The files it replaces are moved
@@ -22,7 +22,7 @@ export async function restoreInto(dir: string, backupFile: string, options: Stor
   } finally {
     await release();
   }
-  const store = await Store.open(dir, { ...options, compactIntervalMs: 0 });
+  const store = await EmbeddedStore.open(dir, { ...options, compactIntervalMs: 0 });
   let count = 0;
   try {
     for (const [name, records] of Object.entries(data.collections)) {

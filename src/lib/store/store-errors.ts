@@ -26,3 +26,25 @@ export class StoreWriteError extends Error {
     this.name = 'StoreWriteError';
   }
 }
+
+/**
+ * The commit was not applied: a record it writes was changed by another instance since this one read
+ * it, or a value that must be unique (a username, a join code) is taken. Nothing of it was kept.
+ */
+export class StoreConflictError extends Error {
+  constructor(
+    readonly reason: 'changed' | 'unique',
+    detail: string,
+  ) {
+    super(reason === 'unique' ? `A unique value is taken (${detail})` : `Records changed meanwhile (${detail})`);
+    this.name = 'StoreConflictError';
+  }
+}
+
+/** The database cannot be reached (or did not answer in time); nothing was acknowledged. */
+export class StoreUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`The database is not reachable: ${(cause as Error)?.message ?? cause}`);
+    this.name = 'StoreUnavailableError';
+  }
+}

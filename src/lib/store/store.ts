@@ -1,15 +1,17 @@
 import { mkdir, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeBatch, journalName, JournalWriter, listJournalGens, readJournal, type Op } from './journal.ts';
+import { encodeBatch, journalName, JournalWriter, listJournalGens, readJournal } from './journal.ts';
 import { acquireLock } from './lock.ts';
 import { syncDirectory } from './durable-file.ts';
 import { writeBackup } from './backup.ts';
-import { Records, type CollectionSpec, type DeepReadonly, type Encoded } from './records.ts';
+import { logKey, Records, type CollectionSpec, type DeepReadonly, type Encoded } from './records.ts';
 import { GroupCommit } from './group-commit.ts';
 import { compactShards } from './compaction.ts';
 import { openShard, shardPath } from './shard-file.ts';
 
-export type { Op } from './journal.ts';
+import type { Change, Op, Store, StoreStats } from './store-api.ts';
+
+export type { Change, Op, Store, StoreStats } from './store-api.ts';
 export { deepFreeze, type CollectionSpec, type DeepReadonly } from './records.ts';
 
 export interface StoreOptions {
@@ -29,7 +31,8 @@ const encode = (op: Op): Encoded => ({ c: op.c, k: op.k, s: op.v === null || op.
  * every request that arrived meanwhile (group-commit.ts); snapshots rewrite only changed shards, off
  * the request path (compaction.ts). See README.md in this folder for the design and its measurements.
  */
-export class Store {
+export class EmbeddedStore implements Store {
+  readonly kind = 'embedded';
   private readonly records: Records;
   private readonly log: (msg: string) => void;
   private readonly group: GroupCommit;
@@ -42,13 +45,14 @@ export class Store {
   private closed = false;
   private releaseLock: () => Promise<void> = async () => {};
   private readonly counters = { commits: 0, compactions: 0, lastCompactionMs: 0 };
+  private readonly listeners: { collections: Set<string>; fn: (changes: readonly Change[]) => void }[] = [];
 
   /** Open and accepting writes (for /readyz). */
   get isOpen(): boolean {
     return !this.closed;
   }
 
-  get stats() {
+  get stats(): StoreStats {
     return { batches: this.group.batches, ...this.counters };
   }
 
@@ -65,13 +69,14 @@ export class Store {
       () => {
         if (this.journal.size > (this.options.compactBytes ?? 16 * 1024 * 1024)) this.compactInBackground();
       },
+      (ops) => this.tell(ops),
     );
   }
 
-  static async open(dir: string, options: StoreOptions): Promise<Store> {
+  static async open(dir: string, options: StoreOptions): Promise<EmbeddedStore> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await chmod(dir, 0o700).catch(() => {});
-    const store = new Store(dir, options);
+    const store = new EmbeddedStore(dir, options);
     store.releaseLock = await acquireLock(dir);
     try {
       await store.load();
@@ -145,6 +150,10 @@ export class Store {
     return this.records.keysOf(collection, group, value);
   }
 
+  lastOf(collection: string, group: string): number {
+    return this.records.lastOf(collection, group);
+  }
+
   /**
    * Makes the ops visible at once and durable before the promise resolves. Values must be plain JSON;
    * a value that cannot be serialized is refused before anything changes. If the disk refuses the
@@ -153,6 +162,13 @@ export class Store {
   commit(ops: Op[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The store is closed'));
     if (ops.length === 0) return Promise.resolve();
+    // Appends are numbered now: this process is the only writer, and the journal keeps commit order.
+    for (const op of ops) {
+      if (op.append === undefined) continue;
+      const seq = this.records.nextSeq(op.c, op.append);
+      (op.v as { seq: number }).seq = seq;
+      op.k = logKey(op.append, seq);
+    }
     let encoded: Encoded[];
     let line: Buffer;
     try {
@@ -163,7 +179,47 @@ export class Store {
     }
     const undo = this.records.apply(encoded);
     this.counters.commits += 1;
-    return this.group.submit(line, undo);
+    return this.group.submit(line, encoded, undo);
+  }
+
+  /** One process writes everything, and reads and commit happen in one turn: nothing can change in between. */
+  transact(fn: () => Op[]): Promise<void> {
+    let ops: Op[];
+    try {
+      ops = fn();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.commit(ops);
+  }
+
+  onChange(collections: readonly string[], fn: (changes: readonly Change[]) => void): void {
+    this.listeners.push({ collections: new Set(collections), fn });
+  }
+
+  /** The embedded store is never reloaded while running. */
+  onReset(): void {}
+
+  /** Every write goes through this process, so its records are always current. */
+  caughtUp(): undefined {
+    return undefined;
+  }
+
+  /** One process: nobody else can run it. */
+  async exclusive<T>(_name: string, fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
+  async ready(): Promise<{ ok: boolean; detail: string }> {
+    return this.closed ? { ok: false, detail: 'the store is closed' } : { ok: true, detail: 'embedded store open' };
+  }
+
+  private tell(ops: Encoded[]): void {
+    for (const l of this.listeners) {
+      const changes: Change[] = [];
+      for (const op of ops) if (l.collections.has(op.c)) changes.push({ c: op.c, k: op.k, v: op.s === null ? null : op.v, remote: false });
+      if (changes.length > 0) l.fn(changes);
+    }
   }
 
   private compactInBackground(): void {
