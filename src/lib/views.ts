@@ -8,7 +8,9 @@ import { dirname, join, relative, resolve } from 'node:path';
  * A runtime `include()` costs a path resolution, a cache lookup and two copies of every local on
  * each call, and a step page makes five of them: about 40 µs, a sixth of the page. So
  * `<%- include('/partials/head') %>` is replaced by the partial's text before compiling, and
- * `<%- include('time', { iso: a.at }) %>` by `<% with ({ iso: a.at }) { %>…<% } %>`: the partial sees
+ * `<%- include('time', { iso: a.at }) %>` by a block that binds the data's names first
+ * (`<% { const __partial = { iso: a.at }; { let { iso } = __partial; %>…<% } } %>`; data that is not an
+ * object literal, such as a variable, gets `<% with (data) { %>…<% } %>`): either way the partial sees
  * the page's locals with its own data on top, as with a runtime include. Paths starting with `/` are
  * relative to the views folder, others to the including file.
  *
@@ -94,8 +96,8 @@ function openPartial(data: string | undefined): { open: string; close: string } 
   return { open: `<% with (${data}) {\n%>`, close: '<%\n} %>' };
 }
 
-/** The keys of `{ a: x, b, c: f(y, z) }`, or undefined when the text is not such a literal (spreads, computed or quoted keys). */
-export function literalKeys(text: string): string[] | undefined {
+/** The keys of `{ a: x, b, c: f(y, z) }`, or undefined when the text is not such a literal (spreads, computed, quoted or repeated keys). */
+function literalKeys(text: string): string[] | undefined {
   if (!text.startsWith('{') || !text.endsWith('}')) return undefined;
   const inner = text.slice(1, -1);
   const parts: string[] = [];
@@ -121,6 +123,7 @@ export function literalKeys(text: string): string[] | undefined {
   for (const part of parts.map((p) => p.trim()).filter(Boolean)) {
     const m = /^([A-Za-z_$][\w$]*)\s*(?::|$)/.exec(part);
     if (!m || RESERVED.has(m[1]!)) return undefined;
+    if (keys.includes(m[1]!)) return undefined; // `let { a, a }` would not compile; `with` keeps the last
     keys.push(m[1]!);
   }
   return keys.length ? keys : undefined;

@@ -33,11 +33,11 @@ describe('views', () => {
   it('when a partial gets data named like the page\'s own locals, or data that is not a literal, then it sees the data on top of the page', async () => {
     const root = viewsDir({
       'partials/count.ejs': '<i><%= unread %>:<%= title %><% if (typeof extra !== "undefined") { %>+<%= extra %><% } %></i>',
-      // `{ unread: unread }` reads the page's unread; `{ unread: 'a,b'.split(',').length, extra }` a call and a shorthand; `more` is not a literal.
-      'page.ejs': "<%- include('/partials/count', { unread: unread }) %><%- include('/partials/count', { unread: 'a,b'.split(',').length, extra }) %><%- include('/partials/count', more) %><%= unread %>",
+      // `{ unread: unread }` reads the page's unread; `{ unread: 'a,b'.split(',').length, extra }` a call and a shorthand; `more` is not a literal; a repeated key keeps the last value.
+      'page.ejs': "<%- include('/partials/count', { unread: unread }) %><%- include('/partials/count', { unread: 'a,b'.split(',').length, extra }) %><%- include('/partials/count', more) %><%- include('/partials/count', { unread: 1, unread: 2 }) %><%= unread %>",
     });
     const html = await render(root, 'page.ejs', { title: 'T', unread: 3, extra: 'x', more: { unread: 9, title: 'M' } });
-    expect(html).toBe('<i>3:T+x</i><i>2:T+x</i><i>9:M+x</i>3');
+    expect(html).toBe('<i>3:T+x</i><i>2:T+x</i><i>9:M+x</i><i>2:T+x</i>3');
   });
 
   it('when a partial includes itself or reaches outside the views folder, or an include cannot be expanded, then compiling says which file', () => {
