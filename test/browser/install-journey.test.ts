@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
+import { hasChromium, startBrowserRig, warnIfNoChromium, watchedPage, type BrowserRig } from '../support/browser.ts';
 
 warnIfNoChromium('install');
 
@@ -20,14 +20,7 @@ afterAll(async () => {
 
 describe.skipIf(!hasChromium)('a newcomer follows the guided install in a real browser', () => {
   it('opens the workshop, completes two steps with a checkpoint, signs up, keeps progress, logs out and in, and resumes', async () => {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    const { context, page, problems } = await watchedPage(browser);
 
     await page.goto(base);
     expect(await page.textContent('h1')).toContain('Install StarlingX');

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
+import { hasChromium, jsonApi, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
 import { axeViolations, checkBothWays } from '../support/axe.ts';
 import { startSshLab, type SshLab } from '../support/ssh-lab.ts';
 
@@ -43,12 +43,7 @@ async function signIn(page: Page, username: string) {
 describe.skipIf(!hasChromium)('a workshop with labs, in the browser', () => {
   it('a participant joins, sees their lab on the step, presses "Check my lab", and the host’s open dashboard shows the checkpoint passed; the pages have no WCAG 2.1 AA violations', async () => {
     const { t } = rig;
-    const api = (path: string, token: string | undefined, body?: unknown) =>
-      fetch(`${base}/api${path}`, {
-        method: body ? 'POST' : 'GET',
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const api = jsonApi(base);
     await api('/users', undefined, { username: 'hostess', password: USER_PASSWORD });
     await api('/users', undefined, { username: 'pia', password: USER_PASSWORD });
     const u = t.ports.users.byUsername('hostess')!;

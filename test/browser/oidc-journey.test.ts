@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { axeViolations } from '../support/axe.ts';
-import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
+import { hasChromium, startBrowserRig, warnIfNoChromium, watchedPage, type BrowserRig } from '../support/browser.ts';
 import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 
 warnIfNoChromium('OpenID Connect sign-in');
@@ -28,18 +28,11 @@ afterAll(async () => {
 
 describe.skipIf(!hasChromium)('a newcomer signs in with their community identity in a real browser', () => {
   it('goes from a step to the provider and back, chooses a username, and lands signed in on the step; the next time it is one click', async () => {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    const problems: string[] = [];
     // The provider's own pages are not Onramp's concern (it has no favicon, for one).
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-    });
+    const { context, page, problems } = await watchedPage(browser, {}, (text) => text.startsWith('Failed to load resource'));
     page.on('response', (r) => {
       if (r.url().startsWith(base) && r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
     });
-    page.on('pageerror', (e) => problems.push(e.message));
 
     await page.goto(`${base}/workshops/demo-install/steps/unlock`);
     await Promise.all([page.waitForURL('**/login?next=*'), page.click('.nav-account >> text=Sign in')]);

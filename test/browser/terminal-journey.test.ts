@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, startBrowserRig, warnIfNoChromium, type BrowserRig } from '../support/browser.ts';
+import { hasChromium, jsonApi, startBrowserRig, warnIfNoChromium, watchedPage, type BrowserRig } from '../support/browser.ts';
 import { axeViolations } from '../support/axe.ts';
 
 warnIfNoChromium('terminal checkpoint');
@@ -23,14 +23,7 @@ const row = (admin: string, oper: string, avail: string) => `| 1  | controller-0
 
 describe.skipIf(!hasChromium)('a learner checks a step from the terminal while the step page is open', () => {
   it('makes a "checkpoints only" token, and the open page shows each verdict as the terminal sends it, without a reload', async () => {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
+    const { context, page, problems } = await watchedPage(browser);
 
     await page.goto(`${base}/signup`);
     await page.fill('#username', 'termina');
@@ -80,12 +73,8 @@ describe.skipIf(!hasChromium)('a learner checks a step from the terminal while t
 
   it('in a live session, the host’s open dashboard shows a participant’s terminal checkpoint, failed with its hint, without a reload', async () => {
     const { t } = rig;
-    const api = (path: string, token: string | undefined, body?: unknown) =>
-      fetch(`${base}/api${path}`, {
-        method: body ? 'POST' : 'GET',
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      }).then((r) => r.json());
+    const call = jsonApi(base);
+    const api = (path: string, token: string | undefined, body?: unknown) => call(path, token, body).then((r) => r.body);
     const tokenOf = async (username: string, scopes: string[]) => {
       await api('/users', undefined, { username, password: 'correct horse battery' });
       return (await api('/tokens', undefined, { username, password: 'correct horse battery', name: 'x', scopes })).token as string;

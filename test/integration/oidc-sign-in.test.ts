@@ -57,6 +57,16 @@ async function firstSignIn(sub: string, username: string) {
   return agent;
 }
 
+/** An admin who signed up with a password and linked an identity of the provider from their account page. */
+async function adminLinkedTo(username: string, sub: string) {
+  await signUp(t.app, username);
+  await setRole(t, username, 'admin');
+  const agent = await logIn(t.app, username);
+  const account = await agent.get('/account');
+  const start = await agent.post('/account/identities/link').type('form').send({ _csrf: csrfFrom(account.text) });
+  await agent.get(await atProvider(start.headers.location!, sub));
+}
+
 function expectNoInternals(html: string) {
   expect(html).not.toMatch(/\bat \w+ \(|\.ts:\d+|node_modules|fetch failed|ECONNREFUSED|OAUTH_/);
 }
@@ -162,12 +172,7 @@ describe('sign in with OpenID Connect', () => {
   });
 
   it('when an admin signs in with their linked identity, then the session is new and carries their role, as with a password', async () => {
-    await signUp(t.app, 'root');
-    await setRole(t, 'root', 'admin');
-    const again = await logIn(t.app, 'root');
-    const account = await again.get('/account');
-    const start = await again.post('/account/identities/link').type('form').send({ _csrf: csrfFrom(account.text) });
-    await again.get(await atProvider(start.headers.location!, 'sub-grace'));
+    await adminLinkedTo('root', 'sub-grace');
 
     const browser = request.agent(t.app);
     const before = await browser.get('/login');
@@ -314,12 +319,7 @@ describe('password sign-in turned off', () => {
   });
 
   it('when an admin has a linked identity, then passwords are refused everywhere and everyone signs in with the provider', async () => {
-    await signUp(t.app, 'root');
-    await setRole(t, 'root', 'admin');
-    const again = await logIn(t.app, 'root');
-    const account = await again.get('/account');
-    const start = await again.post('/account/identities/link').type('form').send({ _csrf: csrfFrom(account.text) });
-    await again.get(await atProvider(start.headers.location!, 'sub-grace'));
+    await adminLinkedTo('root', 'sub-grace');
     t = await t.restart({ ...oidcEnv(), PASSWORD_LOGIN: 'off' });
 
     const browser = request.agent(t.app);

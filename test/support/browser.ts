@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { buildApp, type TestApp } from './app.ts';
 
 /** Debian's chromium; .ci/run installs it. Without it the browser journeys are skipped, loudly. */
@@ -47,4 +47,31 @@ export async function startBrowserRig(env: (base: string) => Record<string, stri
       await t.close();
     },
   };
+}
+
+/**
+ * A page in a context of its own (10 s per action), and the problems a user would see: errors on the
+ * console and uncaught exceptions in the page. `ignore` leaves out console errors that are not
+ * Onramp's (e.g. an identity provider's missing favicon).
+ */
+export async function watchedPage(browser: Browser, options: BrowserContextOptions = {}, ignore?: (text: string) => boolean): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !ignore?.(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { context, page, problems };
+}
+
+/** Onramp's JSON API as a script uses it: GET, or POST with a body; with a bearer token or none. */
+export function jsonApi(base: string) {
+  return (path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> =>
+    fetch(`${base}/api${path}`, {
+      method: body ? 'POST' : 'GET',
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
 }
