@@ -6,7 +6,7 @@ import { StoreConflictError, StoreUnavailableError } from '../store-errors.ts';
 import { checkTables, migrateSchema } from './pg-migrate.ts';
 import { Replica } from './pg-replica.ts';
 import { tableLayouts, type TableLayout } from './pg-schema.ts';
-import { PgWriter, type PendingCommit } from './pg-writer.ts';
+import { PgWriter, type PendingCommit, type PgOp } from './pg-writer.ts';
 import { asStoreError, surviveClientWriteAfterClose, within } from './pg-util.ts';
 import { createPgRateLimitStore, pruneRateLimits, type SharedLimitStore } from './pg-rate-limits.ts';
 
@@ -152,10 +152,15 @@ export class PgStore implements Store {
   }
 
   commit(ops: Op[]): Promise<void> {
+    return this.send(ops);
+  }
+
+  /** With `recompute`, the ops are worked out again inside the transaction (see PendingCommit). */
+  private send(ops: Op[], recompute?: () => Op[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('The store is closed'));
     if (ops.length === 0) return Promise.resolve();
     if (this.unreachable) return Promise.reject(new StoreUnavailableError(this.unreachable));
-    const done = this.submit(ops);
+    const done = this.submit(ops, recompute);
     const settled = done.then(() => {}, () => {});
     const keys = ops.filter((op) => op.append === undefined).map((op) => `${op.c}\u0000${op.k}`);
     for (const k of keys) this.writing.set(k, settled);
@@ -176,17 +181,22 @@ export class PgStore implements Store {
     return undefined;
   }
 
-  private submit(ops: Op[]): Promise<void> {
+  /** Ops as the writer takes them, each with the version of its record that the database must still hold. */
+  private pgOps(ops: Op[]): PgOp[] {
+    return ops.map((op) => {
+      if (!this.layouts.has(op.c)) throw new Error(`Unknown collection ${op.c}`);
+      const s = op.v === null || op.v === undefined ? null : JSON.stringify(op.v);
+      if (op.append !== undefined && s === null) throw new Error('An append needs a value');
+      return { c: op.c, k: op.k, s, v: op.v, append: op.append, expected: op.append === undefined ? this.replica.version(op.c, op.k) : 0 };
+    });
+  }
+
+  private submit(ops: Op[], recompute?: () => Op[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const p: PendingCommit = { ops: [], resolve, reject, settled: false };
       try {
-        for (const op of ops) {
-          if (!this.layouts.has(op.c)) throw new Error(`Unknown collection ${op.c}`);
-          const s = op.v === null || op.v === undefined ? null : JSON.stringify(op.v);
-          if (op.append !== undefined && s === null) throw new Error('An append needs a value');
-          // The version read now is the one the database must still hold when the batch is written.
-          p.ops.push({ c: op.c, k: op.k, s, v: op.v, append: op.append, expected: op.append === undefined ? this.replica.version(op.c, op.k) : 0 });
-        }
+        p.ops = this.pgOps(ops);
+        if (recompute) p.recompute = () => this.pgOps(recompute());
       } catch (err) {
         reject(err as Error);
         return;
@@ -210,8 +220,15 @@ export class PgStore implements Store {
     });
   }
 
+  /**
+   * Optimistic at first: the ops are worked out from this instance's records and refused if another
+   * writer changed one of them meanwhile. A commit refused twice is sent once more to be worked out
+   * inside its transaction, holding the cluster's batch lock: it cannot lose a third time, however
+   * busy the record is (without this, the instance that wrote last kept winning its own next race).
+   */
   async transact(fn: () => Op[]): Promise<void> {
     const max = this.options.maxAttempts ?? 8;
+    const optimistic = Math.min(2, max - 1);
     for (let attempt = 0; ; ) {
       const ops = fn();
       const busy = this.busyWith(ops);
@@ -223,7 +240,7 @@ export class PgStore implements Store {
       }
       attempt += 1;
       try {
-        await this.commit(ops);
+        await this.send(ops, attempt > optimistic ? fn : undefined);
         return;
       } catch (err) {
         if (!(err instanceof StoreConflictError) || attempt >= max) throw err;

@@ -17,6 +17,12 @@ export interface PgOp {
 
 export interface PendingCommit {
   ops: PgOp[];
+  /**
+   * Set for a commit that lost to other writers before: its ops are worked out inside its own
+   * transaction, once it holds the batch number (which no other writer can take meanwhile) and this
+   * instance has applied every batch before it, so it cannot lose again.
+   */
+  recompute?: () => PgOp[];
   resolve: () => void;
   reject: (err: Error) => void;
   settled: boolean;
@@ -25,7 +31,19 @@ export interface PendingCommit {
 /** Commits per transaction at most (a room's burst fits; a restore goes in several). */
 const MAX_BATCH = 500;
 
+/** What the database holds for a batch's records: their versions, and the logs' last numbers. */
+interface BatchState {
+  current: Map<string, number>;
+  lasts: Map<string, number>;
+}
+
 class NothingWritten extends Error {}
+/** A recomputed commit refused itself (its function threw) or had nothing left to write. */
+class Recomputed extends Error {
+  constructor(readonly outcome: Error | undefined) {
+    super('recomputed');
+  }
+}
 
 const id = (c: string, k: string) => `${c}\u0000${k}`;
 
@@ -71,8 +89,11 @@ export class PgWriter {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      await this.write(batch);
+      const taken = this.queue.splice(0, MAX_BATCH);
+      const batch = taken.filter((p) => !p.recompute);
+      if (batch.length) await this.write(batch);
+      // Each holds the cluster's writers for a moment: alone, after the others.
+      for (const p of taken) if (p.recompute) await this.write([p]);
     }
     this.writing = false;
     for (const w of this.idleWaiters.splice(0)) w();
@@ -85,6 +106,7 @@ export class PgWriter {
       result = await this.sql.begin((tx) => this.transaction(tx, batch, taken));
     } catch (err) {
       if (taken.seq) this.replica.release(taken.seq);
+      if (err instanceof Recomputed) return settle(batch[0]!, err.outcome);
       if (err instanceof NothingWritten) return this.refuse(batch, 'changed');
       if (isUniqueViolation(err)) {
         // One commit takes a value another holds (or a commit of the same batch takes): find which, alone.
@@ -112,32 +134,38 @@ export class PgWriter {
   }
 
   private async transaction(tx: TransactionSql, batch: PendingCommit[], taken: { seq: number }) {
-    const keys = new Map<string, Set<string>>();
-    const groups = new Map<string, Set<string>>();
-    for (const p of batch) {
-      for (const op of p.ops) {
-        const into = op.append !== undefined ? groups : keys;
-        let set = into.get(op.c);
-        if (!set) into.set(op.c, (set = new Set()));
-        set.add(op.append ?? op.k);
+    let seq: number;
+    let state: BatchState;
+    const recompute = batch.length === 1 ? batch[0]!.recompute : undefined;
+    if (recompute) {
+      // Holding the batch number's row lock, catch up with every batch before it, then work out the ops.
+      seq = Number((await tx`UPDATE onramp_seq SET seq = seq + 1 RETURNING seq`)[0]!.seq);
+      taken.seq = seq;
+      this.replica.reserve(seq);
+      this.replica.committed(seq - 1);
+      await this.replica.waitFor(seq - 1);
+      let ops: PgOp[];
+      try {
+        ops = recompute();
+      } catch (err) {
+        throw new Recomputed(err as Error);
       }
+      if (ops.length === 0) throw new Recomputed(undefined);
+      batch[0]!.ops = ops;
+      state = await this.readState(tx, batch);
+    } else {
+      // Pipelined, in this order (queries are sent when executed, not when written): the batch number
+      // (the row lock that orders writers), then the versions and the logs' last numbers, read after it.
+      const seqQuery = tx`UPDATE onramp_seq SET seq = seq + 1 RETURNING seq`.execute();
+      const stateQuery = this.readState(tx, batch);
+      const [seqRows] = await Promise.all([seqQuery, stateQuery]);
+      seq = Number(seqRows[0]!.seq);
+      state = await stateQuery;
+      // Until COMMIT returns, the replica must not take this batch for another instance's.
+      taken.seq = seq;
+      this.replica.reserve(seq);
     }
-    // Pipelined, in this order (queries are sent when executed, not when written): the batch number
-    // (the row lock that orders writers), then the versions and the logs' last numbers, read after it.
-    const seqQuery = tx`UPDATE onramp_seq SET seq = seq + 1 RETURNING seq`.execute();
-    const versionQueries = [...keys].map(([c, set]) =>
-      tx.unsafe(`SELECT key, version FROM ${this.table(c)} WHERE key = ANY($1::text[])`, [[...set]], { prepare: true }).then((rows) => ({ c, rows })));
-    const logQueries = [...groups].map(([c, set]) =>
-      tx.unsafe(`SELECT log_group AS g, max(log_seq) AS last FROM ${this.table(c)} WHERE log_group = ANY($1::text[]) GROUP BY log_group`, [[...set]], { prepare: true }).then((rows) => ({ c, rows })));
-    const [seqRows, versions, logs] = await Promise.all([seqQuery, Promise.all(versionQueries), Promise.all(logQueries)]);
-    const seq = Number(seqRows[0]!.seq);
-    // Until COMMIT returns, the replica must not take this batch for another instance's.
-    taken.seq = seq;
-    this.replica.reserve(seq);
-    const current = new Map<string, number>();
-    for (const { c, rows } of versions) for (const r of rows) current.set(id(c, r.key as string), Number(r.version));
-    const lasts = new Map<string, number>();
-    for (const { c, rows } of logs) for (const r of rows) lasts.set(id(c, r.g as string), Number(r.last));
+    const { current, lasts } = state;
 
     const accepted: PendingCommit[] = [];
     const conflicted: PendingCommit[] = [];
@@ -197,6 +225,30 @@ export class PgWriter {
     writes.push(tx`SELECT pg_notify('onramp', ${`${seq} ${this.instance}`})`);
     await Promise.all(writes);
     return { seq, accepted, conflicted, changes };
+  }
+
+  /** The versions of the records the batch writes and the last numbers of the logs it appends to. */
+  private async readState(tx: TransactionSql, batch: PendingCommit[]): Promise<BatchState> {
+    const keys = new Map<string, Set<string>>();
+    const groups = new Map<string, Set<string>>();
+    for (const p of batch) {
+      for (const op of p.ops) {
+        const into = op.append !== undefined ? groups : keys;
+        let set = into.get(op.c);
+        if (!set) into.set(op.c, (set = new Set()));
+        set.add(op.append ?? op.k);
+      }
+    }
+    const versionQueries = [...keys].map(([c, set]) =>
+      tx.unsafe(`SELECT key, version FROM ${this.table(c)} WHERE key = ANY($1::text[])`, [[...set]], { prepare: true }).then((rows) => ({ c, rows })));
+    const logQueries = [...groups].map(([c, set]) =>
+      tx.unsafe(`SELECT log_group AS g, max(log_seq) AS last FROM ${this.table(c)} WHERE log_group = ANY($1::text[]) GROUP BY log_group`, [[...set]], { prepare: true }).then((rows) => ({ c, rows })));
+    const [versions, logs] = await Promise.all([Promise.all(versionQueries), Promise.all(logQueries)]);
+    const current = new Map<string, number>();
+    for (const { c, rows } of versions) for (const r of rows) current.set(id(c, r.key as string), Number(r.version));
+    const lasts = new Map<string, number>();
+    for (const { c, rows } of logs) for (const r of rows) lasts.set(id(c, r.g as string), Number(r.last));
+    return { current, lasts };
   }
 
   private table(c: string): string {
