@@ -16,6 +16,7 @@ import { ejsEngine } from './lib/views.ts';
 import { createCookieJar } from './lib/web/cookies.ts';
 import { createCsrf } from './lib/web/csrf.ts';
 import { flashMessages } from './lib/web/flash.ts';
+import { createVisitorPages } from './lib/web/visitor-pages.ts';
 import { currentUser } from './lib/web/roles.ts';
 import type { StreamOptions } from './sessions/live-broker.ts';
 import type { FaqPort } from './faq/faq-port.ts';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps) {
   const ctx = { config, limits, log, metrics };
   const jar = createCookieJar(config.sessionSecret, config.secureCookies);
   const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
+  const visitorPages = createVisitorPages({ csrf, jar });
 
   const catalog = createCatalog(deps.content);
   const notifications = notificationsFeature({ store, baseUrl: config.baseUrl, smtpUrl: config.mail.smtpUrl, mailFrom: config.mail.from, log });
@@ -97,6 +99,7 @@ export function createApp(deps: AppDeps) {
     decorators: [...(progress.stepDecorators ?? []), ...(faq.stepDecorators ?? []), ...(sessions.stepDecorators ?? []), ...(labs.stepDecorators ?? [])],
     dashboardParts: [...(faq.dashboardParts ?? [])],
     guideParts: [...(sessions.guideParts ?? [])],
+    visitorPages,
     saveProfile: auth.accounts.saveProfile,
     baseUrl: config.baseUrl,
   });
@@ -142,6 +145,9 @@ export function createApp(deps: AppDeps) {
   app.get('/metrics', metricsEndpoint(metrics, config.metrics));
 
   registerStoreMetrics(metrics, store);
+  metrics.gauge('onramp_visitor_pages_served', 'Pages answered from memory to visitors without cookies since start.', () => visitorPages.stats.hits);
+  // A visitor without cookies reading a page another has read: answered here (see visitor-pages.ts).
+  app.use(visitorPages.serve);
   // PostgreSQL: a request first sees what was committed anywhere before it arrived (read-your-writes).
   if (store.kind === 'postgres') app.use(freshReads(store));
 

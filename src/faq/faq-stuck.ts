@@ -52,7 +52,7 @@ export function stuckDecorator(repo: FaqRepository, search: SearchService): Step
     return panel;
   }
 
-  return (req, { workshop, step, checkpoint }) => {
+  const decorate: StepDecorator = (req, { workshop, step, checkpoint }) => {
     const deployment: string = workshop.deployment !== 'any' ? workshop.deployment : (toProfile(rawProfile(req)).deployment ?? 'any');
     const failed = checkpoint?.passed === false && !!checkpoint.output.trim();
     // The same engine as the FAQ search: only entries with evidence of this very error are "matches";
@@ -67,4 +67,7 @@ export function stuckDecorator(repo: FaqRepository, search: SearchService): Step
       ...(failed ? { stuckOpen: true } : {}),
     };
   };
+  // A visitor's panel lists approved entries: it changes with them.
+  decorate.visitorState = () => repo.version;
+  return decorate;
 }

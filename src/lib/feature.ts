@@ -23,7 +23,14 @@ export interface StepView {
   checkpoint?: { output: string; passed: boolean };
 }
 
-export type StepDecorator = (req: Request, view: StepView) => Record<string, unknown>;
+export type StepDecorator = ((req: Request, view: StepView) => Record<string, unknown>) & {
+  /**
+   * For a decorator whose part, for a visitor without cookies, shows data that changes while Onramp
+   * runs: a value that changes whenever that data does (compared with ===). Visitors' step pages are
+   * kept in memory (src/lib/web/visitor-pages.ts) until one of these values changes.
+   */
+  visitorState?: () => unknown;
+};
 
 /** A part another feature adds to the learner's dashboard (the contributor's FAQ entries), as render data. */
 export type DashboardPart = (req: Request) => Record<string, unknown>;

@@ -32,11 +32,14 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** This request's id: in the X-Request-Id answer header, every log line about it, and its error page. */
     id: string;
+    /** The route pattern of a request answered before the router (a visitor's page kept in memory). */
+    routePattern?: string;
   }
 }
 
 /** Where a request went, without what it carried: the matched route's pattern, or the bare path when none matched. */
 export function routeOf(req: Request): string {
+  if (req.routePattern) return req.routePattern;
   if (req.route?.path && typeof req.route.path === 'string') return `${req.baseUrl}${req.route.path}`;
   return 'unmatched';
 }

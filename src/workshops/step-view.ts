@@ -4,6 +4,7 @@ import { htmlFor, toProfile } from '../content/profile.ts';
 import type { StepDecorator } from '../lib/feature.ts';
 import { learnerId, rawProfile } from '../lib/web/roles.ts';
 import type { ProgressPort } from '../progress/progress-port.ts';
+import type { VisitorPages } from '../lib/web/visitor-pages.ts';
 
 /** Where the StarlingX community answers questions: the guides that say so, when they are loaded. */
 export function communityChannels(guides: ReadonlyMap<string, { title: string }>): { href: string; label: string }[] {
@@ -17,7 +18,14 @@ export function communityChannels(guides: ReadonlyMap<string, { title: string }>
 export function renderStep(
   req: Request,
   res: Response,
-  deps: { progress: ProgressPort; decorators: readonly StepDecorator[]; guides: () => ReadonlyMap<string, { title: string }> },
+  deps: {
+    progress: ProgressPort;
+    decorators: readonly StepDecorator[];
+    guides: () => ReadonlyMap<string, { title: string }>;
+    /** What a visitor's step page depends on besides its address (kept pages are current while it holds). */
+    visitorState: () => readonly unknown[];
+    visitorPages?: VisitorPages;
+  },
   workshop: Workshop,
   step: Step,
 ): void {
@@ -29,7 +37,7 @@ export function renderStep(
   const extras = Object.assign({}, ...deps.decorators.map((d) => d(req, view)));
   const profile = toProfile(rawProfile(req));
   const params = new URLSearchParams({ workshop: workshop.slug, step: step.id });
-  res.render('workshops/step', {
+  const data = {
     // "I'm stuck" opens in place; a form of its own (raising a hand) comes back to it open.
     helpOpen: req.query.help === 'open',
     askUrl: `/ask?${params}`,
@@ -48,5 +56,7 @@ export function renderStep(
     output: attempt?.output ?? '',
     truncated: attempt?.truncated ?? false,
     ...extras,
-  });
+  };
+  if (deps.visitorPages?.eligible(req)) deps.visitorPages.render(req, res, 'workshops/step', data, deps.visitorState);
+  else res.render('workshops/step', data);
 }

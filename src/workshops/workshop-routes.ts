@@ -8,6 +8,7 @@ import type { ProgressPort, ProgressSummary } from '../progress/progress-port.ts
 import type { Catalog } from './catalog.ts';
 import { renderStep } from './step-view.ts';
 import { homeGoals, startWorkshop } from './home-goals.ts';
+import type { VisitorPages } from '../lib/web/visitor-pages.ts';
 
 const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -35,10 +36,21 @@ export function resumeOf(list: ProgressSummary[]): ProgressSummary | undefined {
   return list.filter((s) => s.done < s.total).sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
 }
 
-export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort; decorators: readonly StepDecorator[]; dashboardParts?: readonly DashboardPart[]; guideParts?: readonly GuidePart[] }): Router {
+export function workshopRoutes(deps: {
+  catalog: Catalog;
+  progress: ProgressPort;
+  decorators: readonly StepDecorator[];
+  dashboardParts?: readonly DashboardPart[];
+  guideParts?: readonly GuidePart[];
+  visitorPages?: VisitorPages;
+}): Router {
   const { catalog, progress } = deps;
   const r = Router();
   const content = () => catalog.content;
+  // A visitor's step page shows the loaded content and what the decorators name.
+  const states = deps.decorators.flatMap((d) => (d.visitorState ? [d.visitorState] : []));
+  const visitorState = () => [catalog.content, ...states.map((s) => s())];
+  const stepDeps = { ...deps, guides: () => content().guides, visitorState };
   const summaries = (req: Request) => new Map(progress.all(learnerId(req)).map((s) => [s.workshop, s]));
   const profileOf = (req: Request) => toProfile(rawProfile(req));
 
@@ -82,7 +94,7 @@ export function workshopRoutes(deps: { catalog: Catalog; progress: ProgressPort;
     const { workshop, step } = catalog.step(req.params.slug, req.params.step);
     const id = learnerId(req);
     if (id) await progress.visit(id, workshop.slug, step.id);
-    renderStep(req, res, { ...deps, guides: () => content().guides }, workshop, step);
+    renderStep(req, res, stepDeps, workshop, step);
   });
 
   r.get('/guides', (_req, res) => {

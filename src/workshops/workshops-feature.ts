@@ -10,6 +10,7 @@ import { profileRoutes } from './profile-routes.ts';
 import { takeawayRoutes } from './takeaway-routes.ts';
 import { offlineAnswersRoutes } from './offline-answers-routes.ts';
 import { askRoutes } from './ask-routes.ts';
+import type { VisitorPages } from '../lib/web/visitor-pages.ts';
 
 /** Home, catalog, workshops and their steps, guides, paths, the dashboard, the deployment profile and "Ask the community". */
 export function workshopsFeature(deps: {
@@ -23,6 +24,8 @@ export function workshopsFeature(deps: {
   guideParts?: readonly GuidePart[];
   saveProfile: (userId: string, p: Profile) => Promise<void>;
   baseUrl: string;
+  /** Visitors' step pages kept in memory. */
+  visitorPages?: VisitorPages;
 }): Feature {
   return {
     pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)).use(takeawayRoutes(deps)).use(offlineAnswersRoutes(deps)).use(askRoutes(deps)),

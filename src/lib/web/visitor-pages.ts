@@ -1,0 +1,132 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { CookieJar } from './cookies.ts';
+import type { Csrf } from './csrf.ts';
+
+/**
+ * Pages that every visitor without cookies sees alike (a step page read by a newcomer or a crawler),
+ * rendered once and answered from memory until what they show changes.
+ *
+ * Only a GET with no query string, no credentials and no cookie but the CSRF one qualifies: such a
+ * reader has no account, no profile, no saved progress and no flash message, so the page depends on
+ * the address and on shared data alone. Each answer still gets its own CSRF token (and cookie): the
+ * page is kept with holes where the token goes. An entry is current while every value its page named
+ * (`state`: the loaded content, the FAQ's version…) is the same object or number as when it was
+ * rendered, and for `maxAgeMs` at most, so a dependency someone forgets to name is stale only briefly.
+ *
+ * Hits are answered before the session, flash, body-parsing and router middleware, and before
+ * PostgreSQL's freshness check: a visitor without cookies has written nothing to read back.
+ */
+export interface VisitorPages {
+  /** Middleware: answers a qualifying request from memory when its page is kept and current. */
+  serve: (req: Request, res: Response, next: NextFunction) => void;
+  /** Whether this request's page may be kept and answered from memory. */
+  eligible: (req: Request) => boolean;
+  /** Renders `view` (with the response's locals) for a qualifying request, keeps it and answers it. */
+  render: (req: Request, res: Response, view: string, data: Record<string, unknown>, state: () => readonly unknown[]) => void;
+  readonly stats: { hits: number; renders: number; size: number };
+}
+
+interface Entry {
+  /** The page's bytes, with the token's places. */
+  body: Buffer;
+  holes: number[];
+  state: () => readonly unknown[];
+  seen: readonly unknown[];
+  at: number;
+  route: string;
+}
+
+/** Where the token goes while rendering: letters only, so escaping leaves it as it is. */
+const HOLE = 'csrfholeb7e1c04f9d2a';
+
+export function createVisitorPages(deps: { csrf: Csrf; jar: CookieJar; maxEntries?: number; maxAgeMs?: number; now?: () => number }): VisitorPages {
+  const { csrf, jar } = deps;
+  const maxEntries = deps.maxEntries ?? 1000;
+  const maxAgeMs = deps.maxAgeMs ?? 10_000;
+  const now = deps.now ?? Date.now;
+  const csrfCookie = jar.name('csrf');
+  const pages = new Map<string, Entry>();
+  const stats = { hits: 0, renders: 0, size: 0 };
+
+  function eligible(req: Request): boolean {
+    if (req.method !== 'GET' || req.url.includes('?') || req.headers.authorization !== undefined) return false;
+    const header = req.headers.cookie;
+    if (header === undefined || header === '') return true;
+    for (const name in jar.all(req)) if (name !== csrfCookie) return false;
+    return true;
+  }
+
+  function current(entry: Entry): boolean {
+    if (now() - entry.at > maxAgeMs) return false;
+    const state = entry.state();
+    if (state.length !== entry.seen.length) return false;
+    for (let i = 0; i < state.length; i++) if (state[i] !== entry.seen[i]) return false;
+    return true;
+  }
+
+  function answer(req: Request, res: Response, entry: Entry): void {
+    let body = entry.body;
+    if (entry.holes.length) {
+      // The token has the same length every time, so the holes are fixed places in a copy.
+      const token = csrf.tokenFor(req, res)();
+      body = Buffer.from(entry.body);
+      for (const at of entry.holes) body.write(token, at, 'latin1');
+    }
+    req.routePattern = entry.route;
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Length', body.length);
+    res.end(body);
+  }
+
+  return {
+    stats,
+    eligible,
+    serve(req, res, next) {
+      if (pages.size === 0 || req.method !== 'GET') return next();
+      const entry = pages.get(req.path);
+      if (!entry || !eligible(req)) return next();
+      if (!current(entry)) {
+        pages.delete(req.path);
+        return next();
+      }
+      stats.hits += 1;
+      answer(req, res, entry);
+    },
+    render(req, res, view, data, state) {
+      const seen = state();
+      const token = csrf.tokenFor(req, res)();
+      res.app.render(view, { ...res.locals, ...data, csrfToken: () => HOLE }, (err, html) => {
+        if (err) return req.next!(err);
+        const parts = html.split(HOLE);
+        const route = req.route?.path && typeof req.route.path === 'string' ? `${req.baseUrl}${req.route.path}` : req.path;
+        // Tokens are fixed-length ASCII; a page whose token would not be is answered but not kept.
+        if (parts.length === 1 || Buffer.byteLength(token) === token.length) {
+          const holes: number[] = [];
+          const chunks: Buffer[] = [];
+          let at = 0;
+          parts.forEach((part, i) => {
+            const chunk = Buffer.from(part);
+            chunks.push(chunk);
+            at += chunk.length;
+            if (i < parts.length - 1) {
+              holes.push(at);
+              chunks.push(Buffer.from(token, 'latin1'));
+              at += token.length;
+            }
+          });
+          const entry: Entry = { body: Buffer.concat(chunks), holes, state, seen, at: now(), route };
+          if (!pages.has(req.path) && pages.size >= maxEntries) pages.delete(pages.keys().next().value!);
+          pages.set(req.path, entry);
+          stats.renders += 1;
+          stats.size = pages.size;
+          // This answer's token is the one already in the copy kept: the first reader gets it as rendered.
+          res.setHeader('Cache-Control', 'private, no-cache');
+          res.type('html').send(entry.body);
+          return;
+        }
+        res.type('html').send(parts.join(token));
+      });
+    },
+  };
+}
