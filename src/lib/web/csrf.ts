@@ -41,8 +41,12 @@ export function createCsrf(secrets: readonly string[], jar: CookieJar, secure: b
     tokenFor(req: Request, res: Response): () => string {
       let token: string | undefined;
       return () => {
-        jar.all(req); // csrf-csrf reads req.cookies, which an early error page may not have parsed yet
-        return (token ??= generateCsrfToken(req, res));
+        const cookies = jar.all(req); // csrf-csrf reads req.cookies, which an early error page may not have parsed yet
+        // A token the request's cookie already holds is not sent again: the cookie lasts the browser session.
+        const unlessHeld = {
+          cookie: (name: string, value: string, options: object) => (cookies[name] === value ? res : res.cookie(name, value, options)),
+        } as unknown as Response;
+        return (token ??= generateCsrfToken(req, unlessHeld));
       };
     },
   };
