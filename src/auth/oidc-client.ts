@@ -1,4 +1,4 @@
-import * as client from 'openid-client';
+import type * as OpenId from 'openid-client';
 import { AppError } from '../lib/errors.ts';
 import type { Log } from '../lib/feature.ts';
 
@@ -31,6 +31,10 @@ export interface OidcPerson {
 const TIMEOUT_SECONDS = 10;
 const RETRY_AFTER_MS = 10_000;
 
+// Loaded on the first sign-in with a provider: most instances have none configured.
+let openid: typeof OpenId | undefined;
+const loadOpenId = async () => (openid ??= await import('openid-client'));
+
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
 
 /**
@@ -40,27 +44,26 @@ const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice
  * published keys (its non-repudiation checks, which are off by default for a token fetched over TLS).
  */
 export function createOidcClient(settings: OidcSettings, redirectUri: string, log: Log) {
-  let discovered: Promise<client.Configuration> | undefined;
+  let discovered: Promise<OpenId.Configuration> | undefined;
   /** A failed discovery is not retried for a few seconds: a provider that is down is not asked on every click. */
   let failed: { at: number; err: unknown } | undefined;
 
-  function configuration(): Promise<client.Configuration> {
+  function configuration(): Promise<OpenId.Configuration> {
     if (failed && Date.now() - failed.at < RETRY_AFTER_MS) return Promise.reject(failed.err);
     if (!discovered) {
       // http:// only for a provider on this machine; the configuration refuses any other (config.ts).
-      const execute = new URL(settings.issuer).protocol === 'http:' ? [client.allowInsecureRequests] : [];
-      const pending = client
-        .discovery(new URL(settings.issuer), settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), { timeout: TIMEOUT_SECONDS, execute })
-        .then((c) => {
-          client.enableNonRepudiationChecks(c);
-          const at = c.serverMetadata().authorization_endpoint;
-          // The page's CSP lets forms lead to the issuer's origin only (see securityHeaders).
-          if (at && new URL(at).origin !== new URL(settings.issuer).origin) {
-            log(`oidc: the provider's authorization endpoint ${at} is not at the issuer's origin; browsers will refuse the redirect to it (CSP form-action)`);
-          }
-          failed = undefined;
-          return c;
-        });
+      const pending = loadOpenId().then(async (client) => {
+        const execute = new URL(settings.issuer).protocol === 'http:' ? [client.allowInsecureRequests] : [];
+        const c = await client.discovery(new URL(settings.issuer), settings.clientId, undefined, client.ClientSecretBasic(settings.clientSecret), { timeout: TIMEOUT_SECONDS, execute });
+        client.enableNonRepudiationChecks(c);
+        const at = c.serverMetadata().authorization_endpoint;
+        // The page's CSP lets forms lead to the issuer's origin only (see securityHeaders).
+        if (at && new URL(at).origin !== new URL(settings.issuer).origin) {
+          log(`oidc: the provider's authorization endpoint ${at} is not at the issuer's origin; browsers will refuse the redirect to it (CSP form-action)`);
+        }
+        failed = undefined;
+        return c;
+      });
       discovered = pending;
       pending.catch((err) => {
         if (discovered === pending) discovered = undefined;
@@ -85,7 +88,7 @@ export function createOidcClient(settings: OidcSettings, redirectUri: string, lo
     if (unreachable) {
       return new AppError(503, 'oidc_unavailable', `${settings.label} does not answer right now, so you cannot sign in with it. Try again in a few minutes.`);
     }
-    if (err instanceof client.AuthorizationResponseError && e.error === 'access_denied') {
+    if (openid && err instanceof openid.AuthorizationResponseError && e.error === 'access_denied') {
       return new AppError(400, 'oidc_denied', `The sign-in at ${settings.label} was cancelled. You can start again from the sign-in page.`);
     }
     return new AppError(400, 'oidc_failed', `Onramp could not verify your sign-in with ${settings.label}, so you are not signed in. Start again from the sign-in page.`);
@@ -98,6 +101,7 @@ export function createOidcClient(settings: OidcSettings, redirectUri: string, lo
     async start(): Promise<{ url: URL; checks: OidcChecks }> {
       try {
         const config = await configuration();
+        const client = await loadOpenId();
         const checks: OidcChecks = { state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier() };
         const url = client.buildAuthorizationUrl(config, {
           redirect_uri: redirectUri,
@@ -117,6 +121,7 @@ export function createOidcClient(settings: OidcSettings, redirectUri: string, lo
     async finish(callbackUrl: URL, checks: OidcChecks): Promise<OidcPerson> {
       try {
         const config = await configuration();
+        const client = await loadOpenId();
         const tokens = await client.authorizationCodeGrant(config, callbackUrl, {
           pkceCodeVerifier: checks.verifier,
           expectedState: checks.state,

@@ -1,4 +1,6 @@
-import { parse, CsvError as ParseError } from 'csv-parse/sync';
+import { lazy } from '../lib/lazy.ts';
+
+const csvParse = lazy<typeof import('csv-parse/sync')>('csv-parse/sync');
 
 /**
  * The lab pool's CSV (RFC 4180: commas, records by CRLF or LF, a field in double quotes may hold
@@ -33,7 +35,7 @@ export function readCsv(text: string): CsvRow[] {
   let ended = 0; // the line the last good record ended on
   try {
     const rows: CsvRow[] = [];
-    parse(text, {
+    csvParse().parse(text, {
       bom: true,
       relax_column_count: true,
       skip_empty_lines: true,
@@ -46,7 +48,7 @@ export function readCsv(text: string): CsvRow[] {
     });
     return rows;
   } catch (err) {
-    if (!(err instanceof ParseError)) throw err;
+    if (!(err instanceof csvParse().CsvError)) throw err;
     const sentence = SENTENCES[err.code] ?? err.message;
     // An unclosed quote runs to the end of the text: name the line where the field opened.
     const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? ended + 1 : Number((err as unknown as { lines?: number }).lines ?? ended + 1);

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import ssh2 from 'ssh2';
+import { lazy } from '../lib/lazy.ts';
 import type { NetworkAllowList } from '../lib/networks.ts';
 import type { LabInput } from './labs-types.ts';
+
+const ssh2 = lazy<typeof import('ssh2')>('ssh2');
 
 /** What Onramp keeps of a command's output: the end, where its verdict is (the checkpoint reads the last 16 KB). */
 export const OUTPUT_KEEP = 64 * 1024;
@@ -74,7 +76,7 @@ export async function runOnLab(target: LabTarget, command: string | undefined, o
   const left = Math.max(1, o.timeoutMs - (Date.now() - started));
 
   return new Promise<LabRun>((resolve) => {
-    const conn = new ssh2.Client();
+    const conn = new (ssh2().Client)();
     let seenKey: string | undefined;
     let keyRefused = false;
     let done = false;

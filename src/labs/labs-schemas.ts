@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import ssh2 from 'ssh2';
+import { lazy } from '../lib/lazy.ts';
 import { z } from 'zod';
 import { fieldErrors, isSlug, singleLineText } from '../lib/validate.ts';
 import { readCsv, CsvError } from './lab-csv.ts';
@@ -12,12 +12,14 @@ const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9
 const USERNAME = /^[a-z_][a-z0-9_.-]{0,31}$/i;
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
+const ssh2 = lazy<typeof import('ssh2')>('ssh2');
+
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(t: T) => z.preprocess(blankToUndefined, t.optional());
 
 /** A private key Onramp can use: OpenSSH or PEM, and not protected by a passphrase (nobody would be there to type it). */
 function keyProblem(text: string): string | undefined {
-  const parsed = ssh2.utils.parseKey(text);
+  const parsed = ssh2().utils.parseKey(text);
   if (parsed instanceof Error) {
     return /passphrase/i.test(parsed.message)
       ? 'This key is protected by a passphrase. Give a key without one, made for this workshop.'

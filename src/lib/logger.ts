@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { lazy } from './lazy.ts';
 import type { NextFunction, Request, Response } from 'express';
 
 export type { Logger };
+
+// Readable lines are for development: loaded only when asked for.
+const pretty = lazy<typeof import('pino-pretty')>('pino-pretty');
 
 /**
  * One logger for the process (pino): JSON lines for machines in production, readable lines for people in
@@ -19,7 +22,7 @@ export function createLogger(options: { level: string; format: 'json' | 'pretty'
     serializers: { err: pino.stdSerializers.err },
   };
   if (options.destination) return pino(settings, options.destination);
-  if (options.format === 'pretty') return pino(settings, pretty({ sync: true, destination: 2, colorize: !!process.stderr.isTTY, ignore: 'pid', translateTime: 'SYS:HH:MM:ss.l' }));
+  if (options.format === 'pretty') return pino(settings, pretty()({ sync: true, destination: 2, colorize: !!process.stderr.isTTY, ignore: 'pid', translateTime: 'SYS:HH:MM:ss.l' }));
   return pino(settings, pino.destination({ dest: 2, sync: false }));
 }
 

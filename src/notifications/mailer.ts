@@ -1,5 +1,7 @@
-import nodemailer from 'nodemailer';
+import { lazy } from '../lib/lazy.ts';
 import { singleLine } from '../lib/validate.ts';
+
+const nodemailer = lazy<typeof import('nodemailer')>('nodemailer');
 
 export interface Mail {
   to: string;
@@ -15,7 +17,7 @@ export type Mailer = (mail: Mail) => Promise<void>;
  */
 export function createMailer(smtpUrl: string | undefined, from: string): Mailer | undefined {
   if (!smtpUrl) return undefined;
-  const transport = nodemailer.createTransport(smtpUrl);
+  const transport = nodemailer().createTransport(smtpUrl);
   return async (mail) => {
     await transport.sendMail({ from, to: mail.to, subject: singleLine(mail.subject).slice(0, 200), text: mail.text });
   };
