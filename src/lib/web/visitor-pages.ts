@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { CookieJar } from './cookies.ts';
 import type { Csrf } from './csrf.ts';
+import { routeOf } from '../logger.ts';
 
 /**
  * Pages that every visitor without cookies sees alike (a step page read by a newcomer or a crawler),
@@ -84,10 +85,11 @@ export function createVisitorPages(deps: { csrf: Csrf; jar: CookieJar; maxEntrie
     eligible,
     serve(req, res, next) {
       if (pages.size === 0 || req.method !== 'GET') return next();
-      const entry = pages.get(req.path);
+      // Keyed by the whole address (eligible requests have no query), wherever the page's router is mounted.
+      const entry = pages.get(req.originalUrl);
       if (!entry || !eligible(req)) return next();
       if (!current(entry)) {
-        pages.delete(req.path);
+        pages.delete(req.originalUrl);
         return next();
       }
       stats.hits += 1;
@@ -99,7 +101,7 @@ export function createVisitorPages(deps: { csrf: Csrf; jar: CookieJar; maxEntrie
       res.app.render(view, { ...res.locals, ...data, csrfToken: () => HOLE }, (err, html) => {
         if (err) return req.next!(err);
         const parts = html.split(HOLE);
-        const route = req.route?.path && typeof req.route.path === 'string' ? `${req.baseUrl}${req.route.path}` : req.path;
+        const route = routeOf(req);
         // Tokens are fixed-length ASCII; a page whose token would not be is answered but not kept.
         if (parts.length === 1 || Buffer.byteLength(token) === token.length) {
           const holes: number[] = [];
@@ -116,8 +118,8 @@ export function createVisitorPages(deps: { csrf: Csrf; jar: CookieJar; maxEntrie
             }
           });
           const entry: Entry = { body: Buffer.concat(chunks), holes, state, seen, at: now(), route };
-          if (!pages.has(req.path) && pages.size >= maxEntries) pages.delete(pages.keys().next().value!);
-          pages.set(req.path, entry);
+          if (!pages.has(req.originalUrl) && pages.size >= maxEntries) pages.delete(pages.keys().next().value!);
+          pages.set(req.originalUrl, entry);
           stats.renders += 1;
           stats.size = pages.size;
           // This answer's token is the one already in the copy kept: the first reader gets it as rendered.
