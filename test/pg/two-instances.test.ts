@@ -3,7 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import postgres from 'postgres';
-import { buildApp, apiUser, type TestApp } from '../support/app.ts';
+import { buildApp, apiUser, csrfFrom, type TestApp } from '../support/app.ts';
 import { onPostgres } from '../support/pg-databases.ts';
 import { openSse } from '../support/sse.ts';
 
@@ -60,6 +60,26 @@ describe.skipIf(!onPostgres())('two instances on one database', () => {
       const p = await request(t.app).get('/api/me/progress/demo-install').set(bearer(token)).expect(200);
       expect(p.body.steps.unlock.checkpoint.attempts).toBe(attempts);
       expect(p.body.done).toBe(3);
+    }
+  });
+
+  it('when sign-ins keep failing from one address through both instances, then the limit counts them together', async () => {
+    // Instances made for this test, with a small limit; the suite's own two keep the defaults.
+    const c = await buildApp({ RATE_LIMIT_LOGIN: '3' }, undefined, undefined, { databaseUrl: a.databaseUrl });
+    const d = await buildApp({ RATE_LIMIT_LOGIN: '3' }, undefined, undefined, { databaseUrl: a.databaseUrl });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const agent = request.agent((i % 2 ? d : c).app);
+        const page = await agent.get('/login').expect(200);
+        const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), username: `nobody${i}`, password: 'wrong password!' });
+        statuses.push(res.status);
+      }
+      // Three failures in all, not three on each instance.
+      expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await d.close();
+      await c.close();
     }
   });
 
