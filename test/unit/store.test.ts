@@ -250,3 +250,29 @@ describe('store', () => {
     expect(same.get('items', 'a')).toEqual({ name: 'a' });
   });
 });
+
+describe('reading shard files', () => {
+  const records: [string, unknown][] = [
+    ['a', { name: 'Ann', note: 'line\nbreak, "quotes" and ]} inside' }],
+    ['b"odd\\key', { name: 'Bo', list: [1, 2, { deep: null }] }],
+    ['c', { name: 'Ünïcode ✓' }],
+  ];
+  const head = '{"format":"onramp-shard","version":1,"collection":"other","shard":0';
+
+  it('when a shard is laid out as the store writes it, then every record keeps its exact text', async () => {
+    const { parseShard } = await import('../../src/lib/store/shard-file.ts');
+    const text = `${head},"records":[\n${records.map(([k, v]) => `[${JSON.stringify(k)},${JSON.stringify(v)}]`).join(',\n')}]}\n`;
+    const data = parseShard('x.json', text, 'other', 0);
+    expect(data.records).toEqual(records.map(([k, v]) => [k, JSON.stringify(v)]));
+  });
+
+  it('when a shard was written another way (by hand, pretty-printed), then its records are read all the same', async () => {
+    const { parseShard } = await import('../../src/lib/store/shard-file.ts');
+    const pretty = JSON.stringify({ format: 'onramp-shard', version: 1, collection: 'other', shard: 0, records }, null, 2);
+    expect(parseShard('x.json', pretty, 'other', 0).records).toEqual(records.map(([k, v]) => [k, JSON.stringify(v)]));
+    // Two records on one line and one spread over two: the layout is not the store's, so nothing is sliced.
+    const odd = `${head},"records":[\n["a",{"x":1}],["b",{"y":2}],\n["c",\n{"z":3}]]}\n`;
+    expect(parseShard('x.json', odd, 'other', 0).records).toEqual([['a', '{"x":1}'], ['b', '{"y":2}'], ['c', '{"z":3}']]);
+    expect(parseShard('x.json', `${head},"records":[\n]}\n`, 'other', 0).records).toEqual([]);
+  });
+});

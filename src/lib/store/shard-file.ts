@@ -42,8 +42,37 @@ export function parseShard(path: string, text: string, collection: string, shard
       throw new StoreCorruptError(path, 'a record is malformed');
     }
   }
-  data.records = records.map(([k, v]) => [k, JSON.stringify(v)]);
+  // The store keeps each record as JSON text: take it from the file rather than serializing every
+  // value again (that was half of loading the store at start-up).
+  data.records = recordTexts(text, records) ?? records.map(([k, v]) => [k, JSON.stringify(v)]);
   return data;
+}
+
+const RECORDS = '"records":[\n';
+
+/**
+ * The records' text as the file holds it, when the file is laid out as `write` lays it out: one
+ * record per line, `[key,value]`, each line but the last ending with a comma, the last with `]}`,
+ * then the end of the file. Undefined for any other layout (a file written by hand, say). The file
+ * was parsed as a whole first, so each value's text is valid JSON.
+ */
+function recordTexts(text: string, records: [string, unknown][]): [string, string][] | undefined {
+  const start = text.indexOf(RECORDS);
+  if (start < 0) return undefined;
+  const out: [string, string][] = new Array(records.length);
+  let at = start + RECORDS.length;
+  for (let i = 0; i < records.length; i++) {
+    const end = text.indexOf('\n', at);
+    if (end < 0) return undefined;
+    const last = i === records.length - 1;
+    const tail = last ? ']]}' : '],';
+    const key = records[i]![0];
+    const head = `[${JSON.stringify(key)},`;
+    if (!text.startsWith(head, at) || text.slice(end - tail.length, end) !== tail) return undefined;
+    out[i] = [key, text.slice(at + head.length, end - tail.length)];
+    at = end + 1;
+  }
+  return at === text.length ? out : undefined;
 }
 
 /**
