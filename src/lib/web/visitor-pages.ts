@@ -24,7 +24,7 @@ export interface VisitorPages {
   eligible: (req: Request) => boolean;
   /** Renders `view` (with the response's locals) for a qualifying request, keeps it and answers it. */
   render: (req: Request, res: Response, view: string, data: Record<string, unknown>, state: () => readonly unknown[]) => void;
-  readonly stats: { hits: number; renders: number; size: number };
+  readonly stats: { hits: number };
 }
 
 interface Entry {
@@ -47,7 +47,7 @@ export function createVisitorPages(deps: { csrf: Csrf; jar: CookieJar; maxEntrie
   const now = deps.now ?? Date.now;
   const csrfCookie = jar.name('csrf');
   const pages = new Map<string, Entry>();
-  const stats = { hits: 0, renders: 0, size: 0 };
+  const stats = { hits: 0 };
 
   function eligible(req: Request): boolean {
     if (req.method !== 'GET' || req.url.includes('?') || req.headers.authorization !== undefined) return false;
@@ -65,13 +65,13 @@ export function createVisitorPages(deps: { csrf: Csrf; jar: CookieJar; maxEntrie
     return true;
   }
 
-  function answer(req: Request, res: Response, entry: Entry): void {
+  function answer(req: Request, res: Response, entry: Entry, token = csrf.tokenFor(req, res)): void {
     let body = entry.body;
     if (entry.holes.length) {
-      // The token has the same length every time, so the holes are fixed places in a copy.
-      const token = csrf.tokenFor(req, res)();
+      // Tokens are ASCII of one length (csrf-csrf's hex HMAC and random part), so the holes are fixed places in a copy.
+      const value = token();
       body = Buffer.from(entry.body);
-      for (const at of entry.holes) body.write(token, at, 'latin1');
+      for (const at of entry.holes) body.write(value, at, 'latin1');
     }
     req.routePattern = entry.route;
     res.setHeader('Cache-Control', 'private, no-cache');
@@ -97,37 +97,26 @@ export function createVisitorPages(deps: { csrf: Csrf; jar: CookieJar; maxEntrie
     },
     render(req, res, view, data, state) {
       const seen = state();
-      const token = csrf.tokenFor(req, res)();
+      const token = csrf.tokenFor(req, res);
       res.app.render(view, { ...res.locals, ...data, csrfToken: () => HOLE }, (err, html) => {
         if (err) return req.next!(err);
-        const parts = html.split(HOLE);
-        const route = routeOf(req);
-        // Tokens are fixed-length ASCII; a page whose token would not be is answered but not kept.
-        if (parts.length === 1 || Buffer.byteLength(token) === token.length) {
-          const holes: number[] = [];
-          const chunks: Buffer[] = [];
-          let at = 0;
-          parts.forEach((part, i) => {
-            const chunk = Buffer.from(part);
-            chunks.push(chunk);
-            at += chunk.length;
-            if (i < parts.length - 1) {
-              holes.push(at);
-              chunks.push(Buffer.from(token, 'latin1'));
-              at += token.length;
-            }
-          });
-          const entry: Entry = { body: Buffer.concat(chunks), holes, state, seen, at: now(), route };
-          if (!pages.has(req.originalUrl) && pages.size >= maxEntries) pages.delete(pages.keys().next().value!);
-          pages.set(req.originalUrl, entry);
-          stats.renders += 1;
-          stats.size = pages.size;
-          // This answer's token is the one already in the copy kept: the first reader gets it as rendered.
-          res.setHeader('Cache-Control', 'private, no-cache');
-          res.type('html').send(entry.body);
-          return;
+        const parts = html.split(HOLE).map((part) => Buffer.from(part));
+        // A page without forms needs no token (nor its cookie).
+        const width = parts.length > 1 ? token().length : 0;
+        const holes: number[] = [];
+        let at = 0;
+        for (const part of parts.slice(0, -1)) {
+          at += part.length;
+          holes.push(at);
+          at += width;
         }
-        res.type('html').send(parts.join(token));
+        const gap = Buffer.alloc(width);
+        const body = Buffer.concat(parts.flatMap((part, i) => (i ? [gap, part] : [part])));
+        const entry: Entry = { body, holes, state, seen, at: now(), route: routeOf(req) };
+        if (!pages.has(req.originalUrl) && pages.size >= maxEntries) pages.delete(pages.keys().next().value!);
+        pages.set(req.originalUrl, entry);
+        // The first reader is answered as the others are, with the token already made for this response.
+        answer(req, res, entry, token);
       });
     },
   };
