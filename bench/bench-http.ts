@@ -11,7 +11,16 @@ export async function login(url: string, username: string): Promise<string> {
     body: new URLSearchParams({ _csrf: csrf, username, password: BENCH_PASSWORD }),
   });
   if (res.status !== 302) throw new Error(`login of ${username} failed: ${res.status}`);
-  return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  // Then the page the sign-in leads to, as a browser follows it: it hands out the form token's cookie
+  // for the new session, which a browser then holds and sends with every page.
+  const jar = new Map<string, string>();
+  const keep = (r: Response) => r.headers.getSetCookie().forEach((c) => { const [pair] = c.split(';'); const at = pair!.indexOf('='); jar.set(pair!.slice(0, at), pair!.slice(at + 1)); });
+  keep(res);
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const landing = await fetch(new URL(res.headers.get('location') ?? '/', url), { headers: { cookie: cookie() } });
+  await landing.text();
+  keep(landing);
+  return cookie();
 }
 
 export async function metrics(url: string, token: string, reset: boolean) {

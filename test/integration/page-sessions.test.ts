@@ -45,6 +45,28 @@ describe('reading pages with a session', () => {
     expect(step.text).toContain('You marked this step done.');
   });
 
+  it('when a form token cookie held for one session comes with another session, then that session gets a token of its own and the old one is refused', async () => {
+    t = await buildApp();
+    await signUp(t.app, 'first');
+    await signUp(t.app, 'second');
+    const agent = await logIn(t.app, 'first');
+    const mine = csrfFrom((await agent.get(STEP).expect(200)).text);
+    expect(csrfFrom((await agent.get(STEP).expect(200)).text)).toBe(mine); // held: the same token, page after page
+    // The token is remembered as valid for the first session; it must not pass as the second's.
+    const other = cookieOf(await request(t.app).get('/login').then(async (page) => {
+      const pre = (page.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+      return request(t.app).post('/login').set('Cookie', pre).type('form').send({ _csrf: csrfFrom(page.text), username: 'second', password: 'correct horse battery' }).expect(302);
+    }))!;
+    const cookie = `${other}; onramp.csrf=${mine}`;
+    const page = await request(t.app).get(STEP).set('Cookie', cookie).expect(200);
+    expect(page.text).toContain('>second</a>');
+    const theirs = csrfFrom(page.text);
+    expect(theirs).not.toBe(mine);
+    expect(String(page.headers['set-cookie'])).toContain(`onramp.csrf=${theirs}`);
+    await request(t.app).post(`${STEP}/progress`).set('Cookie', cookie).type('form').send({ _csrf: mine, done: '1' }).expect(403);
+    await request(t.app).post(`${STEP}/progress`).set('Cookie', `${other}; onramp.csrf=${theirs}`).type('form').send({ _csrf: theirs, done: '1' }).expect(303);
+  });
+
   it('when the account ends its other sessions, then an old cookie reads pages as a visitor', async () => {
     t = await buildApp();
     await signUp(t.app, 'ended');

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { doubleCsrf } from 'csrf-csrf';
+import { LRUCache } from 'lru-cache';
 import type { Request, Response } from 'express';
 import type { CookieJar } from './cookies.ts';
 import { viaToken, webSessionId } from './roles.ts';
@@ -35,18 +36,29 @@ export function createCsrf(secrets: readonly string[], jar: CookieJar, secure: b
       (req.method === 'POST' && CREDENTIAL_ENDPOINTS.has(req.path) && req.is('application/json') === 'application/json'),
     errorConfig: { statusCode: 403, message: 'The form expired or did not come from this site. Reload the page and try again.', code: 'csrf_invalid' },
   });
+  // A cookie token whose HMAC verified for a session is remembered (like signed cookies, see
+  // cookies.ts), so a page that shows forms costs no HMAC while the browser holds its token. A forged
+  // or foreign token is never remembered; the key holds the session, so a token stays bound to it.
+  const held = new LRUCache<string, true>({ max: 20_000 });
+  const cookieName = jar.name('csrf');
   return {
     protect: doubleCsrfProtection,
     /** The request's token, made once per response however many forms ask for it. */
     tokenFor(req: Request, res: Response): () => string {
       let token: string | undefined;
       return () => {
+        if (token !== undefined) return token;
         const cookies = jar.all(req); // csrf-csrf reads req.cookies, which an early error page may not have parsed yet
+        const cookie = cookies[cookieName];
+        const key = cookie && `${webSessionId(req) ?? ''}\u0000${cookie}`;
+        if (key && held.has(key)) return (token = cookie!);
         // A token the request's cookie already holds is not sent again: the cookie lasts the browser session.
         const unlessHeld = {
           cookie: (name: string, value: string, options: object) => (cookies[name] === value ? res : res.cookie(name, value, options)),
         } as unknown as Response;
-        return (token ??= generateCsrfToken(req, unlessHeld));
+        token = generateCsrfToken(req, unlessHeld);
+        if (key && token === cookie) held.set(key, true); // csrf-csrf verified the cookie and kept it
+        return token;
       };
     },
   };
