@@ -103,6 +103,24 @@ describe('progress without an account', () => {
     expect((await request(t.app).get('/workshops/demo-install')).text).toContain('0 of 3 steps done');
   });
 
+  it('when learners read a step page, then its step lists (drawer and sidebar) mark the current step and only their own steps done', async () => {
+    const doneOf = (html: string) => [...html.matchAll(/<li class="done"><a href="[^"]+\/steps\/([a-z0-9-]+)"/g)].map((m) => m[1]);
+    const currentOf = (html: string) => [...html.matchAll(/<a href="[^"]+\/steps\/([a-z0-9-]+)" aria-current=step>/g)].map((m) => m[1]);
+    const ada = await signUp(t.app, 'ada');
+    const bob = await signUp(t.app, 'bob');
+    await markDone(ada, STEP);
+    const adaPage = (await ada.get('/workshops/demo-install/steps/unlock').expect(200)).text;
+    expect(doneOf(adaPage)).toEqual(['prepare', 'prepare']);
+    expect(currentOf(adaPage)).toEqual(['unlock', 'unlock']);
+    expect(adaPage).toContain('<span class="sr-only"> (done)</span>');
+    // The same step for someone with nothing done, then after their own progress changes.
+    const bobPage = (await bob.get('/workshops/demo-install/steps/unlock').expect(200)).text;
+    expect(doneOf(bobPage)).toEqual([]);
+    await markDone(bob, '/workshops/demo-install/steps/verify');
+    expect(doneOf((await bob.get('/workshops/demo-install/steps/unlock')).text)).toEqual(['verify', 'verify']);
+    expect(currentOf((await ada.get(STEP)).text)).toEqual(['prepare', 'prepare']);
+  });
+
   it('when a visitor undoes a step, then it is no longer done', async () => {
     const agent = request.agent(t.app);
     await markDone(agent, STEP);
