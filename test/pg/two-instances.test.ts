@@ -173,4 +173,39 @@ describe.skipIf(!onPostgres())('two instances on one database', () => {
     }
     expect(performance.now() - started).toBeLessThan(1000);
   });
+
+  it('when an instance falls behind what the database keeps and reloads, then its live streams are told to go and a reconnect replays what they missed', async () => {
+    const r = await room();
+    const baseB = await listen(b);
+    const alice = await apiUser(a.app, 'alice');
+    await request(a.app).post('/api/sessions/join').set(bearer(alice)).send({ code: r.code }).expect(201);
+    const host = await openSse(baseB, `/api/sessions/${r.id}/events`, bearer(r.host));
+    streams.push(host);
+    await request(a.app).post(`/api/sessions/${r.id}/announcements`).set(bearer(r.host)).send({ text: 'before' }).expect(201);
+    const before = await host.next((e) => e.event === 'announcement' && e.data.includes('before'), 2000);
+
+    // A batch whose changes are no longer in onramp_changes, as when pruning passed an instance that
+    // was behind: both instances must load every record again (the store cannot replay the gap).
+    const reloads = b.store.stats.reloads ?? 0;
+    const sql = postgres(a.databaseUrl!, { max: 1, onnotice: () => {} });
+    try {
+      const seq = Number((await sql`UPDATE onramp_seq SET seq = seq + 1 RETURNING seq`)[0]!.seq);
+      await sql`SELECT pg_notify('onramp', ${`${seq} elsewhere`})`;
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+    // The stream ends: after a reload its events may have come from a gap, so the client must resume.
+    await Promise.race([host.ended, new Promise((_, reject) => setTimeout(() => reject(new Error('the stream was not closed after the reload')), 3000))]);
+    expect(b.store.stats.reloads).toBe(reloads + 1);
+
+    // What happened meanwhile reaches the host when it comes back with the last id it saw, on either instance.
+    await request(a.app).post(`/api/sessions/${r.id}/announcements`).set(bearer(r.host)).send({ text: 'after' }).expect(201);
+    const again = await openSse(baseB, `/api/sessions/${r.id}/events`, { ...bearer(r.host), 'last-event-id': before.id! });
+    streams.push(again);
+    await again.next((e) => e.event === 'announcement' && e.data.includes('after'), 2000);
+    expect(again.events.filter((e) => e.event === 'announcement').map((e) => JSON.parse(e.data).text)).toEqual(['after']);
+    // And the reloaded instance still takes writes and tells its streams.
+    await request(b.app).post(`/api/sessions/${r.id}/announcements`).set(bearer(r.host)).send({ text: 'written on b' }).expect(201);
+    await again.next((e) => e.event === 'announcement' && e.data.includes('written on b'), 2000);
+  });
 });
