@@ -56,6 +56,8 @@ describe.skipIf(!hasChromium)('a workshop taken offline', () => {
     const button = page.locator('#step-verify .copy-btn').first();
     expect(await button.isVisible()).toBe(true);
     await button.click();
+    // The label changes once the clipboard has taken the text (an asynchronous write): wait for it, within bounds.
+    await page.waitForFunction(() => document.querySelector('#step-verify .copy-btn')?.textContent !== 'Copy', undefined, { timeout: 5000 });
     expect(await button.textContent()).toBe('Copied');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toBe(await page.locator('#step-verify .code-block code').first().innerText());
