@@ -1,6 +1,7 @@
 import { rateLimit, ipKeyGenerator, type Store as LimitStore } from 'express-rate-limit';
 import type { Request, RequestHandler } from 'express';
 import { AppError } from './errors.ts';
+import { currentUser } from './web/roles.ts';
 import type { Config } from '../config.ts';
 
 export function limiter(limit: number, windowMs: number, options: {
@@ -46,7 +47,10 @@ export function createRateLimits(config: Config, shared?: (prefix: string) => Li
     loginMessage,
     signup: named('signup', config.rateLimits.signup, windowMs, { message: 'Too many accounts created from here. Try again later.' }),
     submit: named('submit', config.rateLimits.submit, 60 * 60 * 1000, {
-      key: (req) => (req.user ? `user:${(req.user as { id: string }).id}` : ipKeyGenerator(req.ip ?? 'unknown')),
+      key: (req) => {
+        const user = currentUser(req);
+        return user ? `user:${user.id}` : ipKeyGenerator(req.ip ?? 'unknown');
+      },
       message: 'You have sent a lot in the last hour. Please wait a little before sending more.',
     }),
     // Only wrong codes count: a classroom behind one address joins freely, guessing codes stops fast.

@@ -1,6 +1,7 @@
 import helmet from 'helmet';
 import express, { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import { AppError, badRequest, forbidden } from './errors.ts';
+import { currentUser } from './web/roles.ts';
 
 /**
  * Strict CSP: scripts and styles only from our own files, nothing inline, no framing, no <base>.
@@ -60,7 +61,7 @@ function helmetFor(secure: boolean, formTargets: readonly string[]) {
  * private outlives a sign-out on a shared computer. Static files are served before this runs.
  */
 export function personalCaching(req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('Cache-Control', req.user ? 'no-store' : 'private, no-cache');
+  res.setHeader('Cache-Control', currentUser(req) ? 'no-store' : 'private, no-cache');
   next();
 }
 

@@ -186,7 +186,7 @@ describe('contributing an FAQ entry', () => {
 });
 
 describe('submission rate limit', () => {
-  it('when someone submits more than the limit in an hour, then they get 429', async () => {
+  it('when someone submits more than the limit in an hour, then they get 429; someone else at the same address does not', async () => {
     const t = await buildApp({ RATE_LIMIT_SUBMIT: '2' });
     try {
       const token = await apiUser(t.app, 'flooder');
@@ -195,6 +195,9 @@ describe('submission rate limit', () => {
       }
       const res = await request(t.app).post('/api/faq').set('authorization', `Bearer ${token}`).send({ ...ENTRY, title: 'Flood entry number 3' }).expect(429);
       expect(res.body.error.code).toBe('rate_limited');
+      // The limit counts per account (a classroom shares one address): a neighbour still gets through.
+      const neighbour = await apiUser(t.app, 'neighbour');
+      await request(t.app).post('/api/faq').set('authorization', `Bearer ${neighbour}`).send({ ...ENTRY, title: 'A neighbour entry' }).expect(201);
     } finally {
       await t.close();
     }

@@ -1,11 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { doubleCsrf } from 'csrf-csrf';
 import { LRUCache } from 'lru-cache';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { CookieJar } from './cookies.ts';
 import { viaToken, webSessionId } from './roles.ts';
 
 const CREDENTIAL_ENDPOINTS = new Set(['/api/users', '/api/tokens']);
+/** The methods csrf-csrf leaves unchecked (its default `ignoredMethods`, passed explicitly below). */
+const SAFE = ['GET', 'HEAD', 'OPTIONS'] as const;
+const SAFE_METHODS = new Set<string>(SAFE);
 
 /**
  * CSRF protection without a server-side session (csrf-csrf, signed double-submit cookie): the token
@@ -22,6 +25,7 @@ export function createCsrf(secrets: readonly string[], jar: CookieJar, secure: b
     cookieName: jar.name('csrf'),
     cookieOptions: { sameSite: 'lax', secure, httpOnly: true, path: '/' },
     size: 24,
+    ignoredMethods: [...SAFE],
     getCsrfTokenFromRequest: (req) => {
       const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
       if (typeof fromBody === 'string') return fromBody;
@@ -42,7 +46,8 @@ export function createCsrf(secrets: readonly string[], jar: CookieJar, secure: b
   const held = new LRUCache<string, true>({ max: 20_000 });
   const cookieName = jar.name('csrf');
   return {
-    protect: doubleCsrfProtection,
+    /** Checks unsafe methods; reading methods pass untouched (csrf-csrf would only hang an unused `req.csrfToken` on them). */
+    protect: (req: Request, res: Response, next: NextFunction) => (SAFE_METHODS.has(req.method) ? next() : doubleCsrfProtection(req, res, next)),
     /** The request's token, made once per response however many forms ask for it. */
     tokenFor(req: Request, res: Response): () => string {
       let token: string | undefined;
