@@ -16,7 +16,7 @@ import { dirname, join, relative, resolve } from 'node:path';
  *
  * Views are compiled without `with (locals)`, which would make every name a dynamic lookup that V8
  * cannot optimize. The names a view may read are the names of the data it is rendered with (Express
- * merges app, response and render locals into one object): a view is compiled once per set of names,
+ * merges app, response and render locals into one object): a view is compiled once per set of data keys,
  * and each of them is declared from the data up front (EJS's `destructuredLocals`). Nothing is guessed
  * from the template's code. A name that is not passed is not declared; test it with `typeof x !==
  * 'undefined'` (reading it bare throws, which catches a route that forgot a local).
@@ -196,29 +196,22 @@ export function checkViews(root: string): void {
   checked.add(root);
 }
 
-/** An Express view engine: compiles each view once per set of local names, then renders it. */
+/** An Express view engine: compiles each view once per set of data keys, then renders it. */
 export function ejsEngine(root: string, options: { check?: boolean } = {}) {
   if (options.check !== false) checkViews(root);
   const expanded = new Map<string, Expanded>();
+  // Keyed by the data's own keys, which a page repeats on every render: the names a view may read
+  // (those keys that are identifiers) are worked out once, when it is compiled for them.
   const compiled = new Map<string, ejs.TemplateFunction>();
-  // The names a set of data keys yields: a page is rendered with the same keys every time, and
-  // testing some forty names against two patterns on each render was a tenth of a step page's view.
-  const namesOf = new Map<string, string[]>();
   return (file: string, data: object, cb: (err: unknown, html?: string) => void): void => {
     let source: Expanded | undefined;
     try {
-      const keys = Object.keys(data).join('\u0000');
-      let names = namesOf.get(keys);
-      if (!names) {
-        names = Object.keys(data).filter((n) => IDENTIFIER.test(n) && !RESERVED.has(n));
-        if (namesOf.size >= 1000) namesOf.clear();
-        namesOf.set(keys, names);
-      }
-      const key = `${file}\u0000${names.join(',')}`;
+      const key = `${file}\u0000${Object.keys(data).join('\u0000')}`;
       source = expanded.get(file);
       if (!source) expanded.set(file, (source = expandIncludes(file, root)));
       let fn = compiled.get(key);
       if (!fn) {
+        const names = Object.keys(data).filter((n) => IDENTIFIER.test(n) && !RESERVED.has(n));
         fn = ejs.compile(source.text, { filename: file, root, views: [root], _with: false, destructuredLocals: names, escape: escapeHtml }) as ejs.TemplateFunction;
         compiled.set(key, fn);
       }
