@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import request from 'supertest';
 import { buildApp, csrfFrom, signUp, apiUser, type TestApp, setRole } from '../support/app.ts';
 import type { FaqEntry } from '../../src/faq/faq-types.ts';
@@ -96,9 +96,11 @@ describe('finding answers', () => {
     await request(t.app).get('/api/faq').query({ q: 'zzqx frobnicator' }).expect(200);
     const maint = await signUp(t.app, 'gapwatch');
     await setRole(t, 'gapwatch', 'maintainer');
-    await new Promise((r) => setTimeout(r, 20));
-    const insights = await maint.get('/insights').expect(200);
-    expect(insights.text).toMatch(/zzqx frobnicator<\/code><\/td><td>2<\/td><td>1</);
+    const insights = await vi.waitFor(async () => {
+      const page = await maint.get('/insights').expect(200);
+      expect(page.text).toMatch(/zzqx frobnicator<\/code><\/td><td>2<\/td><td>1</);
+      return page;
+    }, { timeout: 5000, interval: 50 });
     expect(insights.text).toContain('Entries no workshop step links to (0)');
   });
 

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import request from 'supertest';
 import { buildApp, apiUser, setRole, type TestApp } from '../support/app.ts';
 import type { Role } from '../../src/auth/users-repository.ts';
@@ -244,11 +244,12 @@ describe('progress, report and FAQ drafts', () => {
     await as(alice).put('/api/me/progress/demo-install/unlock', { done: true }).expect(200);
     await as(bob).put('/api/me/progress/demo-install/prepare', { done: true }).expect(200);
     await as(bob).post(`/api/sessions/${s.id}/stuck`, { note: 'unlock fails' }).expect(200);
-    await new Promise((r) => setTimeout(r, 50));
-
-    const state = (await as(host).get(`/api/sessions/${s.id}/state`).expect(200)).body;
-    const alice_ = state.participants.find((p: { username: string }) => p.username === 'alice');
-    expect(alice_).toMatchObject({ currentStep: 'verify', stepsDone: ['prepare', 'unlock'] });
+    const state = await vi.waitFor(async () => {
+      const body = (await as(host).get(`/api/sessions/${s.id}/state`).expect(200)).body;
+      expect(body.participants.find((p: { username: string }) => p.username === 'alice')).toMatchObject({ currentStep: 'verify', stepsDone: ['prepare', 'unlock'] });
+      expect(body.participants.find((p: { username: string }) => p.username === 'bob')).toMatchObject({ stuck: expect.anything() });
+      return body;
+    }, { timeout: 5000, interval: 50 });
     expect(state.room.steps.map((x: { here: number }) => x.here)).toEqual([0, 1, 1]);
 
     const report = (await as(host).get(`/api/sessions/${s.id}/report`).expect(200)).body;

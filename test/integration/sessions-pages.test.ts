@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import request from 'supertest';
 import { buildApp, signUp, csrfFrom, type TestApp } from '../support/app.ts';
 
@@ -112,9 +112,9 @@ describe('session pages', () => {
 
     const done = await alice.post('/workshops/demo-install/steps/prepare/progress').type('form').send({ _csrf: csrfFrom(after.text), done: '1' });
     expect(done.status).toBe(303);
-    await new Promise((r) => setTimeout(r, 30));
-    const p = t.store.get<{ stepsDone: string[]; currentStep: string; stuck?: unknown }>('participants', `${s.id}~${t.ports.users.byUsername('alice')!.id}`)!;
-    expect(p).toMatchObject({ stepsDone: ['prepare'], currentStep: 'unlock' });
+    const participant = () => t.store.get<{ stepsDone: string[]; currentStep: string; stuck?: unknown }>('participants', `${s.id}~${t.ports.users.byUsername('alice')!.id}`)!;
+    await vi.waitFor(() => expect(participant()).toMatchObject({ stepsDone: ['prepare'], currentStep: 'unlock' }), { timeout: 5000, interval: 20 });
+    const p = participant();
     expect(p.stuck).toBeUndefined();
 
     const outsider = await signUp(t.app, 'outsider');

@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -282,8 +282,8 @@ describe('live streams (SSE)', () => {
     t = await t.restart();
     server = t.app.listen(0, '127.0.0.1');
     await new Promise((x) => server.once('listening', x));
-    await new Promise((x) => setTimeout(x, 50));
-    expect([...t.store.values<{ sessionId: string }>('liveEvents')].filter((e) => e.sessionId === r.id)).toHaveLength(0);
+    // The start-up sweep runs in the background: poll (bounded) rather than guess how long it takes.
+    await vi.waitFor(() => expect([...t.store.values<{ sessionId: string }>('liveEvents')].filter((e) => e.sessionId === r.id)).toHaveLength(0), { timeout: 5000, interval: 20 });
     const report = await request(t.app).get(`/api/sessions/${r.id}/report`).set(bearer(r.host)).expect(200);
     expect(report.body.participants.map((p: { username: string }) => p.username)).toEqual(['alice']);
   });

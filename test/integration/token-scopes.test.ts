@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
 import { buildApp, csrfFrom, signUp, type TestApp } from '../support/app.ts';
@@ -86,9 +86,12 @@ describe('a "checkpoints only" token', () => {
     expect(listed.text).toMatch(/lab controller<\/td><td>checkpoints only<\/td>.*never/s);
 
     await request(t.app).get('/api/me/progress').set(bearer(token)).expect(200);
-    await new Promise((r) => setTimeout(r, 50));
-    const used = await agent.get('/account');
-    expect(used.text).toMatch(/lab controller<\/td><td>checkpoints only<\/td><td><time[^>]*>[^<]+<\/time><\/td>\s*<td><time datetime="\d{4}-\d\d-\d\dT/);
+    const usedPattern = /lab controller<\/td><td>checkpoints only<\/td><td><time[^>]*>[^<]+<\/time><\/td>\s*<td><time datetime="\d{4}-\d\d-\d\dT/;
+    const used = await vi.waitFor(async () => {
+      const page = await agent.get('/account');
+      expect(page.text).toMatch(usedPattern);
+      return page;
+    }, { timeout: 5000, interval: 50 });
 
     const id = /action="\/account\/tokens\/([\w-]+)\/revoke"/.exec(used.text)![1];
     await agent.post(`/account/tokens/${id}/revoke`).type('form').send({ _csrf: csrfFrom(used.text) }).expect(303);

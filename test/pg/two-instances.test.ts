@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -114,8 +114,7 @@ describe.skipIf(!onPostgres())('two instances on one database', () => {
       expect([x!.status, y!.status].sort()).toEqual([201, 409]);
       expect(a.ports.users.all().filter((u) => u.username === name)).toHaveLength(1);
     }
-    await new Promise((r) => setTimeout(r, 300));
-    expect(b.ports.users.all().filter((u) => u.username.startsWith('same-name-'))).toHaveLength(5);
+    await vi.waitFor(() => expect(b.ports.users.all().filter((u) => u.username.startsWith('same-name-'))).toHaveLength(5), { timeout: 5000, interval: 20 });
   });
 
   it('when a participant acts on instance B, then the host on instance A sees it within 250 ms, and a reconnect to B replays exactly what was missed', async () => {
