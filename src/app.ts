@@ -17,6 +17,7 @@ import { createCookieJar } from './lib/web/cookies.ts';
 import { createCsrf } from './lib/web/csrf.ts';
 import { flashMessages } from './lib/web/flash.ts';
 import { createVisitorPages } from './lib/web/visitor-pages.ts';
+import { createPageFrames } from './lib/web/page-frames.ts';
 import { currentUser } from './lib/web/roles.ts';
 import type { StreamOptions } from './sessions/live-broker.ts';
 import type { FaqPort } from './faq/faq-port.ts';
@@ -62,6 +63,10 @@ export function createApp(deps: AppDeps) {
   const jar = createCookieJar(config.sessionSecret, config.secureCookies);
   const csrf = createCsrf(config.sessionSecret, jar, config.secureCookies);
   const visitorPages = createVisitorPages({ csrf, jar });
+  const views = join(root, 'views');
+  const viewEngine = ejsEngine(views);
+  // In tests, every page built from a frame is also rendered whole and must match (see page-frames.ts).
+  const pageFrames = createPageFrames({ engine: viewEngine, views, check: config.env === 'test' });
 
   const catalog = createCatalog(deps.content);
   const notifications = notificationsFeature({ store, baseUrl: config.baseUrl, smtpUrl: config.mail.smtpUrl, mailFrom: config.mail.from, log });
@@ -100,6 +105,7 @@ export function createApp(deps: AppDeps) {
     dashboardParts: [...(faq.dashboardParts ?? [])],
     guideParts: [...(sessions.guideParts ?? [])],
     visitorPages,
+    pageFrames,
     saveProfile: auth.accounts.saveProfile,
     baseUrl: config.baseUrl,
   });
@@ -108,8 +114,7 @@ export function createApp(deps: AppDeps) {
 
   const app = express();
   app.set('trust proxy', config.trustProxy);
-  const views = join(root, 'views');
-  app.engine('ejs', ejsEngine(views));
+  app.engine('ejs', viewEngine);
   app.set('view engine', 'ejs');
   app.set('views', views);
   app.set('view cache', true);
@@ -146,6 +151,7 @@ export function createApp(deps: AppDeps) {
 
   registerStoreMetrics(metrics, store);
   metrics.gauge('onramp_visitor_pages_served', 'Pages answered from memory to visitors without cookies since start.', () => visitorPages.stats.hits);
+  metrics.gauge('onramp_step_frames_served', "Readers' step pages built from a kept frame since start.", () => pageFrames.stats.hits);
   // A visitor without cookies reading a page another has read: answered here (see visitor-pages.ts).
   app.use(visitorPages.serve);
   // PostgreSQL: a request first sees what was committed anywhere before it arrived (read-your-writes).

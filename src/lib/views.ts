@@ -26,8 +26,25 @@ import { dirname, join, relative, resolve } from 'node:path';
  * checks. Every view is compiled once when the engine is made, so a broken template fails start-up
  * (and the tests), naming its file. A runtime error is reported at the line of the file it is in, the
  * partial's own when it happened in a partial.
+ *
+ * `<%- personal('path'[, data]) %>` is an include too, of a part that differs from one reader to the next
+ * (their name in the menu, their progress, a form with what they typed). It renders like an include;
+ * besides, a page can be rendered as a frame (`frame()`: the page with every personal part left as a
+ * numbered gap, from data that names only what all its readers share) and each gap filled for one
+ * reader (`part()`), so a busy page's shared bulk is rendered once (see `src/lib/web/page-frames.ts`).
+ * A personal part reads only the data's names, never a variable the page declares around it.
  */
-const INCLUDE = /<%-\s*include\(\s*(['"])([^'"]+)\1\s*(?:,\s*([\s\S]*?))?\)\s*%>/g;
+const INCLUDE = /<%-\s*(include|personal)\(\s*(['"])([^'"]+)\2\s*(?:,\s*([\s\S]*?))?\)\s*%>/g;
+
+/** A personal part of a page rendered as a frame: the partial (from the views folder) and its data expression. */
+export interface Gap {
+  path: string;
+  data?: string;
+}
+
+/** Where gap `i` sits in a frame's text: letters and digits only, so escaping and EJS leave it as it is. */
+export const GAP_MARK = 'gapc31f7a9e';
+export const gapMark = (i: number) => `${GAP_MARK}${i}x`;
 
 /** Where a line of expanded text came from. */
 export interface Origin {
@@ -51,9 +68,16 @@ function append(out: Expanded, chunk: string, origin: (k: number) => Origin): vo
   }
 }
 
-export function expandIncludes(file: string, root: string, stack: string[] = []): Expanded {
+/**
+ * A view's text with its includes (and personal parts) written in. With `gaps`, personal parts are
+ * left as gaps instead (see `frame`), and each is added to `gaps`.
+ */
+export function expandIncludes(file: string, root: string, stack: string[] = [], gaps?: Gap[]): Expanded {
   if (stack.includes(file)) throw new Error(`${file}: includes itself (${[...stack, file].map((f) => relative(root, f)).join(' → ')})`);
-  const text = readFileSync(file, 'utf8');
+  return expandText(readFileSync(file, 'utf8'), file, root, stack, gaps);
+}
+
+function expandText(text: string, file: string, root: string, stack: string[], gaps?: Gap[]): Expanded {
   const out: Expanded = { text: '', origins: [{ file, line: 1 }] };
   let at = 0;
   let line = 1;
@@ -61,11 +85,18 @@ export function expandIncludes(file: string, root: string, stack: string[] = [])
     const before = text.slice(at, m.index);
     append(out, before, (k) => ({ file, line: line + k }));
     line += before.split('\n').length - 1;
-    const [tag, , name, data] = m as unknown as [string, string, string, string | undefined];
+    const [tag, kind, , name, data] = m as unknown as [string, string, string, string, string | undefined];
     const target = resolve(name.startsWith('/') ? join(root, name) : join(dirname(file), name));
     const path = target.endsWith('.ejs') ? target : `${target}.ejs`;
     if (relative(root, path).startsWith('..')) throw new Error(`${file}:${line}: include ${name} is outside the views folder`);
-    const body = expandIncludes(path, root, [...stack, file]);
+    if (kind === 'personal' && gaps) {
+      append(out, gapMark(gaps.length), () => ({ file, line }));
+      gaps.push({ path, data: data?.trim() });
+      line += tag.split('\n').length - 1;
+      at = m.index! + tag.length;
+      continue;
+    }
+    const body = expandIncludes(path, root, [...stack, file], gaps);
     // The newlines sit inside scriptlet tags, so they print nothing; they start the partial on a line
     // of its own, so its lines keep their own origins.
     const partial = openPartial(data?.trim());
@@ -77,7 +108,7 @@ export function expandIncludes(file: string, root: string, stack: string[] = [])
   }
   append(out, text.slice(at), (k) => ({ file, line: line + k }));
   const rest = out.text.replace(INCLUDE, '');
-  if (/\binclude\(/.test(rest)) {
+  if (/\b(include|personal)\(/.test(rest)) {
     throw new Error(`${file}: write includes as <%- include('path'[, data]) %> so they can be expanded when compiling`);
   }
   return out;
@@ -137,8 +168,17 @@ const SPECIAL = /[&<>'"]/;
  */
 export function escapeHtml(value: unknown): string {
   if (typeof value === 'string' ? !SPECIAL.test(value) : typeof value === 'number') return String(value);
-  return ejs.escapeXML(value as string);
+  // Short strings that need escaping are mostly content a page shows on every view (an FAQ title with
+  // quotes, a link with `&`): escaped once and remembered (EJS's replace with a callback costs ~1 µs each).
+  if (typeof value !== 'string' || value.length > 160) return ejs.escapeXML(value as string);
+  let out = escapedShort.get(value);
+  if (out === undefined) {
+    if (escapedShort.size >= 4096) escapedShort.clear();
+    escapedShort.set(value, (out = ejs.escapeXML(value)));
+  }
+  return out;
 }
+const escapedShort = new Map<string, string>();
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const RESERVED = new Set(
@@ -196,28 +236,118 @@ export function checkViews(root: string): void {
   checked.add(root);
 }
 
-/** An Express view engine: compiles each view once per set of data keys, then renders it. */
-export function ejsEngine(root: string, options: { check?: boolean } = {}) {
-  if (options.check !== false) checkViews(root);
-  const expanded = new Map<string, Expanded>();
-  // Keyed by the data's own keys, which a page repeats on every render: the names a view may read
-  // (those keys that are identifiers) are worked out once, when it is compiled for them.
-  const compiled = new Map<string, ejs.TemplateFunction>();
-  return (file: string, data: object, cb: (err: unknown, html?: string) => void): void => {
-    let source: Expanded | undefined;
-    try {
-      const key = `${file}\u0000${Object.keys(data).join('\u0000')}`;
-      source = expanded.get(file);
-      if (!source) expanded.set(file, (source = expandIncludes(file, root)));
-      let fn = compiled.get(key);
-      if (!fn) {
-        const names = Object.keys(data).filter((n) => IDENTIFIER.test(n) && !RESERVED.has(n));
-        fn = ejs.compile(source.text, { filename: file, root, views: [root], _with: false, destructuredLocals: names, escape: escapeHtml }) as ejs.TemplateFunction;
-        compiled.set(key, fn);
-      }
-      cb(null, fn(data as ejs.Data) as string);
-    } catch (err) {
-      cb(source ? relocate(err, source, root) : err);
+/**
+ * What was made for each set of data keys (a view compiled for them). A page's data has the same keys
+ * in the same order on every render, and a view sees a few such sets, so they are compared name by name
+ * (the same interned strings) instead of being joined into a key on every render.
+ */
+class Shapes<T> {
+  private readonly seen: { keys: string[]; value: T }[] = [];
+  get(keys: string[], make: (keys: string[]) => T): T {
+    for (const shape of this.seen) {
+      if (shape.keys.length !== keys.length) continue;
+      let same = true;
+      for (let i = 0; i < keys.length && same; i++) same = shape.keys[i] === keys[i];
+      if (same) return shape.value;
     }
+    const value = make(keys);
+    this.seen.push({ keys, value });
+    return value;
+  }
+}
+
+/** An Express view engine that can also render a page as a frame with gaps, and the gaps one by one (see `personal`). */
+export interface ViewEngine {
+  (file: string, data: object, cb: (err: unknown, html?: string) => void): void;
+  /** `file` with each personal part left as its gap mark, rendered from `data`; throws as a render does. */
+  frame(file: string, data: object): { html: string; gaps: readonly Gap[] };
+  /** Renders personal parts of `file`'s frame, by number, from the whole page's data for one reader (`data`, merged in order). */
+  parts(file: string, ...data: object[]): (i: number) => string;
+}
+
+/** An Express view engine: compiles each view once per set of data keys, then renders it. */
+export function ejsEngine(root: string, options: { check?: boolean } = {}): ViewEngine {
+  if (options.check !== false) checkViews(root);
+  const sources = new Map<string, Expanded>();
+  const frames = new Map<string, { source: Expanded; gaps: Gap[]; parts: Expanded[] }>();
+  // Compiled for the data's own keys, which a page repeats on every render: the names a view may read
+  // (those keys that are identifiers) are worked out once, when it is compiled for them.
+  const compiled = new Map<string, Shapes<ejs.TemplateFunction>>();
+  const partsCompiled = new Map<string, Shapes<ejs.TemplateFunction[]>>();
+
+  // (`unsafePrototypeLocals` is EJS 7's, newer than its types.)
+  const compile = (source: Expanded, file: string, keys: string[], sharedCopy = false) =>
+    ejs.compile(source.text, <ejs.Options & { unsafePrototypeLocals: boolean }>{
+      filename: file,
+      root,
+      views: [root],
+      _with: false,
+      destructuredLocals: keys.filter((n) => IDENTIFIER.test(n) && !RESERVED.has(n)),
+      escape: escapeHtml,
+      // Parts get a copy without a prototype made once for all of a page's parts (see `parts`), not one each.
+      unsafePrototypeLocals: sharedCopy,
+    }) as ejs.TemplateFunction;
+
+  function run(kind: string, file: string, source: Expanded, data: object): string {
+    try {
+      const key = `${kind}\u0000${file}`;
+      let shapes = compiled.get(key);
+      if (!shapes) compiled.set(key, (shapes = new Shapes()));
+      const fn = shapes.get(Object.keys(data), (keys) => compile(source, file, keys));
+      return fn(data as ejs.Data) as string;
+    } catch (err) {
+      throw relocate(err, source, root);
+    }
+  }
+  const framed = (file: string) => {
+    let frame = frames.get(file);
+    if (!frame) {
+      const gaps: Gap[] = [];
+      const source = expandIncludes(file, root, [], gaps);
+      // Each part alone: the partial, with its data read in the page's names.
+      const parts = gaps.map((gap) => expandText(`<%- include('/${relative(root, gap.path)}'${gap.data ? `, ${gap.data}` : ''}) %>`, file, root, []));
+      frames.set(file, (frame = { source, gaps, parts }));
+    }
+    return frame;
   };
+
+  const engine = (file: string, data: object, cb: (err: unknown, html?: string) => void): void => {
+    let html: string;
+    try {
+      let source = sources.get(file);
+      if (!source) sources.set(file, (source = expandIncludes(file, root)));
+      html = run('', file, source, data);
+    } catch (err) {
+      return cb(err);
+    }
+    cb(null, html);
+  };
+  return Object.assign(engine, {
+    frame(file: string, data: object) {
+      const { source, gaps } = framed(file);
+      return { html: run('frame', file, source, data), gaps };
+    },
+    parts(file: string, ...data: object[]) {
+      const { parts } = framed(file);
+      // One copy of the data for all parts (EJS would copy it for each). A plain object, not one without a
+      // prototype as EJS makes: V8 keeps those as hash tables, and each part reads every name from it.
+      // The prototype is never read: views are compiled without `with`, and declare only the data's own keys.
+      const locals = Object.assign({}, ...data) as ejs.Data;
+      let shapes = partsCompiled.get(file);
+      if (!shapes) partsCompiled.set(file, (shapes = new Shapes()));
+      const keys = Object.keys(locals);
+      const fns = shapes.get(keys, () => []);
+      return (i: number) => {
+        const source = parts[i];
+        if (!source) throw new Error(`${relative(root, file)} has no personal part ${i}`);
+        try {
+          let fn = fns[i];
+          if (!fn) fns[i] = fn = compile(source, file, keys, true);
+          return fn(locals) as string;
+        } catch (err) {
+          throw relocate(err, source, root);
+        }
+      };
+    },
+  });
 }

@@ -5,6 +5,7 @@ import type { StepDecorator } from '../lib/feature.ts';
 import { learnerId, rawProfile } from '../lib/web/roles.ts';
 import type { ProgressPort, ProgressSummary } from '../progress/progress-port.ts';
 import type { VisitorPages } from '../lib/web/visitor-pages.ts';
+import type { PageFrames } from '../lib/web/page-frames.ts';
 import { LRUCache } from 'lru-cache';
 import { escapeHtml } from '../lib/views.ts';
 
@@ -34,9 +35,23 @@ export function stepListHtml(workshop: Workshop, progress: ProgressSummary, curr
   return html;
 }
 
-/** Where the StarlingX community answers questions: the guides that say so, when they are loaded. */
+/** Where the StarlingX community answers questions: the guides that say so, when they are loaded (worked out once per load). */
+const channelsOf = new WeakMap<ReadonlyMap<string, { title: string }>, { href: string; label: string }[]>();
 export function communityChannels(guides: ReadonlyMap<string, { title: string }>): { href: string; label: string }[] {
-  return ['getting-help', 'office-hours'].flatMap((slug) => (guides.has(slug) ? [{ href: `/guides/${slug}`, label: guides.get(slug)!.title }] : []));
+  let channels = channelsOf.get(guides);
+  if (!channels) {
+    channels = ['getting-help', 'office-hours'].flatMap((slug) => (guides.has(slug) ? [{ href: `/guides/${slug}`, label: guides.get(slug)!.title }] : []));
+    channelsOf.set(guides, channels);
+  }
+  return channels;
+}
+
+/** "Ask the community" for a step: the question template, told where the learner is. */
+const askUrls = new WeakMap<Step, string>();
+function askUrlOf(workshop: Workshop, step: Step): string {
+  let url = askUrls.get(step);
+  if (url === undefined) askUrls.set(step, (url = `/ask?${new URLSearchParams({ workshop: workshop.slug, step: step.id })}`));
+  return url;
 }
 
 /**
@@ -53,6 +68,7 @@ export function renderStep(
     /** What a visitor's step page depends on besides its address (kept pages are current while it holds). */
     visitorState: () => readonly unknown[];
     visitorPages?: VisitorPages;
+    pageFrames?: PageFrames;
   },
   workshop: Workshop,
   step: Step,
@@ -64,11 +80,10 @@ export function renderStep(
   const view = { workshop, step, checkpoint: attempt && { output: attempt.output, passed: attempt.result.passed } };
   const extras = Object.assign({}, ...deps.decorators.map((d) => d(req, view)));
   const profile = toProfile(rawProfile(req));
-  const params = new URLSearchParams({ workshop: workshop.slug, step: step.id });
   const data = {
     // "I'm stuck" opens in place; a form of its own (raising a hand) comes back to it open.
     helpOpen: req.query.help === 'open',
-    askUrl: `/ask?${params}`,
+    askUrl: askUrlOf(workshop, step),
     channels: communityChannels(deps.guides()),
     attemptNumber: n ?? 0,
     title: `${step.title} · ${workshop.title}`,
@@ -87,5 +102,10 @@ export function renderStep(
     ...extras,
   };
   if (deps.visitorPages?.eligible(req)) deps.visitorPages.render(req, res, 'workshops/step', data, deps.visitorState);
-  else res.render('workshops/step', data);
+  else if (deps.pageFrames) {
+    // The frame: what every reader of this address with this profile sees (the view's personal parts aside).
+    const shared = { title: data.title, workshop, step, stepHtml: data.stepHtml, profile, prev: data.prev, next: data.next, path: req.path };
+    const key = `${req.path}\u0000${profile.deployment ?? ''}\u0000${profile.platform ?? ''}`;
+    deps.pageFrames.render(req, res, 'workshops/step', { key, shared, data, state: deps.visitorState });
+  } else res.render('workshops/step', data);
 }

@@ -9,6 +9,7 @@ import type { Catalog } from './catalog.ts';
 import { renderStep } from './step-view.ts';
 import { homeGoals, startWorkshop } from './home-goals.ts';
 import type { VisitorPages } from '../lib/web/visitor-pages.ts';
+import type { PageFrames } from '../lib/web/page-frames.ts';
 
 const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -43,6 +44,7 @@ export function workshopRoutes(deps: {
   dashboardParts?: readonly DashboardPart[];
   guideParts?: readonly GuidePart[];
   visitorPages?: VisitorPages;
+  pageFrames?: PageFrames;
 }): Router {
   const { catalog, progress } = deps;
   const r = Router();

@@ -11,6 +11,7 @@ import { takeawayRoutes } from './takeaway-routes.ts';
 import { offlineAnswersRoutes } from './offline-answers-routes.ts';
 import { askRoutes } from './ask-routes.ts';
 import type { VisitorPages } from '../lib/web/visitor-pages.ts';
+import type { PageFrames } from '../lib/web/page-frames.ts';
 
 /** Home, catalog, workshops and their steps, guides, paths, the dashboard, the deployment profile and "Ask the community". */
 export function workshopsFeature(deps: {
@@ -26,6 +27,8 @@ export function workshopsFeature(deps: {
   baseUrl: string;
   /** Visitors' step pages kept in memory. */
   visitorPages?: VisitorPages;
+  /** Step pages built from a frame kept per address and profile (signed-in readers). */
+  pageFrames?: PageFrames;
 }): Feature {
   return {
     pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)).use(takeawayRoutes(deps)).use(offlineAnswersRoutes(deps)).use(askRoutes(deps)),

@@ -3,7 +3,8 @@ import { tempDir } from '../support/temp.ts';
 import ejs from 'ejs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkViews, ejsEngine, escapeHtml, expandIncludes } from '../../src/lib/views.ts';
+import { checkViews, ejsEngine, escapeHtml, expandIncludes, gapMark } from '../../src/lib/views.ts';
+import { createPageFrames } from '../../src/lib/web/page-frames.ts';
 
 function viewsDir(files: Record<string, string>): string {
   const root = tempDir('views');
@@ -89,5 +90,66 @@ describe('views', () => {
 
   it('when values are escaped, then the result is the same as EJS escaping', () => {
     for (const v of ['plain', `<a href="x">'&'</a>`, 42, undefined, null, '', 'é → ok']) expect(escapeHtml(v)).toBe(ejs.escapeXML(v as string));
+  });
+
+  describe('pages rendered as a frame with personal parts', () => {
+    const files = {
+      'partials/menu.ejs': '<nav><%= user ? user.name : "Sign in" %></nav>',
+      'partials/bar.ejs': '<progress value="<%= done %>"></progress>',
+      'page.ejs': "<h1><%= title %></h1><%- personal('/partials/menu') %><p><%= body %></p><%- personal('/partials/bar', { done: mine.done }) %><form><%= csrfToken() %></form>",
+    };
+    const whole = (root: string, data: object) => render(root, 'page.ejs', data);
+
+    it('when a page names personal parts, then it renders them like includes, and its frame plus each reader\'s parts is the whole page', async () => {
+      const root = viewsDir(files);
+      const engine = ejsEngine(root, { check: false });
+      const ann = { title: 'Step & go', body: '<b>', user: { name: 'ann' }, mine: { done: 3 }, csrfToken: () => 'T1' };
+      expect(await whole(root, ann)).toBe('<h1>Step &amp; go</h1><nav>ann</nav><p>&lt;b&gt;</p><progress value="3"></progress><form>T1</form>');
+      const frame = engine.frame(join(root, 'page.ejs'), { title: 'Step & go', body: '<b>', csrfToken: () => 'TOKEN' });
+      expect(frame.html).toBe(`<h1>Step &amp; go</h1>${gapMark(0)}<p>&lt;b&gt;</p>${gapMark(1)}<form>TOKEN</form>`);
+      expect(frame.gaps.map((g) => g.data)).toEqual([undefined, '{ done: mine.done }']);
+      expect(engine.parts(join(root, 'page.ejs'), ann)(1)).toBe('<progress value="3"></progress>');
+      expect(engine.parts(join(root, 'page.ejs'), { ...ann, user: null })(0)).toBe('<nav>Sign in</nav>');
+    });
+
+    it('when a frame is rendered from shared data and the page reads a personal name outside its personal parts, then rendering fails instead of keeping one reader\'s data', () => {
+      const root = viewsDir({ ...files, 'leaky.ejs': "<h1><%= title %> for <%= user.name %></h1><%- personal('/partials/menu') %>" });
+      const engine = ejsEngine(root, { check: false });
+      expect(() => engine.frame(join(root, 'leaky.ejs'), { title: 'T' })).toThrow(/user is not defined/);
+    });
+
+    it('when readers read a framed page, then each gets their own parts and form token from one kept frame, and a change of state renders the frame again', async () => {
+      const root = viewsDir(files);
+      const engine = ejsEngine(root, { check: false });
+      let content = { title: 'One' };
+      const frames = createPageFrames({ engine, views: root, check: true });
+      const read = (user: { name: string } | null, done: number, token: string) =>
+        new Promise<string>((resolve, reject) => {
+          const res = {
+            locals: { user, csrfToken: () => token },
+            setHeader: () => {},
+            end: (body: Buffer) => resolve(body.toString()),
+          };
+          const req = { next: reject };
+          frames.render(req as never, res as never, 'page', { key: 'k', shared: { title: content.title, body: 'b' }, data: { title: content.title, body: 'b', mine: { done } }, state: () => [content] });
+        });
+      expect(await read({ name: 'ann' }, 1, 'TA')).toBe('<h1>One</h1><nav>ann</nav><p>b</p><progress value="1"></progress><form>TA</form>');
+      expect(await read({ name: 'bob' }, 2, 'TB')).toBe('<h1>One</h1><nav>bob</nav><p>b</p><progress value="2"></progress><form>TB</form>');
+      expect(frames.stats).toEqual({ hits: 1, misses: 1 });
+      content = { title: 'Two' };
+      expect(await read(null, 0, 'TC')).toBe('<h1>Two</h1><nav>Sign in</nav><p>b</p><progress value="0"></progress><form>TC</form>');
+      expect(frames.stats).toEqual({ hits: 1, misses: 2 });
+    });
+
+    it('when checking is on and a frame differs from the whole page, then the page fails with where they differ', async () => {
+      // `typeof user` outside a personal part is false in the frame (rendered without it) and true for a reader.
+      const root = viewsDir({ ...files, 'page.ejs': "<h1><%= typeof user !== 'undefined' ? 'hi' : 'T' %></h1><%- personal('/partials/menu') %>" });
+      const frames = createPageFrames({ engine: ejsEngine(root, { check: false }), views: root, check: true });
+      const err = await new Promise<Error>((resolve) => {
+        const res = { locals: { user: { name: 'ann' } }, setHeader: () => {}, end: () => resolve(new Error('answered')) };
+        frames.render({ next: resolve } as never, res as never, 'page', { key: 'k', shared: {}, data: {}, state: () => [] });
+      });
+      expect(err.message).toMatch(/page: the page rendered from its frame differs from the whole page at character 4/);
+    });
   });
 });
