@@ -18,6 +18,7 @@ import { createCsrf } from './lib/web/csrf.ts';
 import { flashMessages } from './lib/web/flash.ts';
 import { createVisitorPages } from './lib/web/visitor-pages.ts';
 import { createPageFrames } from './lib/web/page-frames.ts';
+import { series } from './lib/web/series.ts';
 import { currentUser } from './lib/web/roles.ts';
 import type { StreamOptions } from './sessions/live-broker.ts';
 import type { FaqPort } from './faq/faq-port.ts';
@@ -125,13 +126,18 @@ export function createApp(deps: AppDeps) {
   app.set('etag', false);
 
   let draining = false;
-  app.use(requestLog(logger, (req, res, route, seconds) => metrics.observeRequest(req.method, route, res.statusCode, seconds)));
-  // While stopping, each answer closes its connection, so keep-alive clients reconnect (elsewhere).
-  app.use((_req, res, next) => {
-    if (draining) res.setHeader('Connection', 'close');
-    next();
-  });
-  app.use(securityHeaders(config.secureCookies, config.oidc ? [new URL(config.oidc.issuer).origin] : []));
+  // Middleware for every path runs as one `series` (see series.ts): a step page passes some twenty.
+  app.use(
+    series(
+      requestLog(logger, (req, res, route, seconds) => metrics.observeRequest(req.method, route, res.statusCode, seconds)),
+      // While stopping, each answer closes its connection, so keep-alive clients reconnect (elsewhere).
+      (_req, res, next) => {
+        if (draining) res.setHeader('Connection', 'close');
+        next();
+      },
+      securityHeaders(config.secureCookies, config.oidc ? [new URL(config.oidc.issuer).origin] : []),
+    ),
+  );
   app.use('/static', express.static(join(root, 'public'), { dotfiles: 'ignore', index: false, maxAge: '1h' }));
   // Pages use our own code colours (app.css, both themes at 4.5:1); the vendor theme stays for copies that link it.
   app.use('/static/vendor/highlight', express.static(join(root, 'node_modules/highlight.js/styles'), { index: false, maxAge: '1d' }));
@@ -152,25 +158,22 @@ export function createApp(deps: AppDeps) {
   registerStoreMetrics(metrics, store);
   metrics.gauge('onramp_visitor_pages_served', 'Pages answered from memory to visitors without cookies since start.', () => visitorPages.stats.hits);
   metrics.gauge('onramp_step_frames_served', "Readers' step pages built from a kept frame since start.", () => pageFrames.stats.hits);
-  // A visitor without cookies reading a page another has read: answered here (see visitor-pages.ts).
-  app.use(visitorPages.serve);
-  // PostgreSQL: a request first sees what was committed anywhere before it arrived (read-your-writes).
-  if (store.kind === 'postgres') app.use(freshReads(store));
-
   app.use(
-    forUnsafeMethods(
-      jsonAndFormParsers(features.flatMap((f) => f.pasteRoutes ?? [])),
-      ...features.flatMap((f) => f.bodyParsers ?? []),
-      requireParsedBody,
-      sameOriginGuard(config.baseUrl),
+    series(
+      // A visitor without cookies reading a page another has read: answered here (see visitor-pages.ts).
+      visitorPages.serve,
+      // PostgreSQL: a request first sees what was committed anywhere before it arrived (read-your-writes).
+      ...(store.kind === 'postgres' ? [freshReads(store)] : []),
+      forUnsafeMethods(
+        jsonAndFormParsers(features.flatMap((f) => f.pasteRoutes ?? [])),
+        ...features.flatMap((f) => f.bodyParsers ?? []),
+        requireParsedBody,
+        sameOriginGuard(config.baseUrl),
+      ),
+      noCredentialsInQuery,
     ),
   );
-  app.use(noCredentialsInQuery);
   app.use('/api', limits.api);
-  for (const f of features) for (const mw of f.before ?? []) app.use(mw);
-  app.use(csrf.protect);
-  app.use(personalCaching);
-  app.use(flashMessages(jar));
   // What every page's layout reads (the error page too: see errorHandler).
   const pageLocals = (req: Request, res: Response) => {
     res.locals.user = currentUser(req);
@@ -178,10 +181,18 @@ export function createApp(deps: AppDeps) {
     res.locals.csrfToken = csrf.tokenFor(req, res);
     res.locals.baseUrl = config.baseUrl;
   };
-  app.use((req, res, next) => {
-    pageLocals(req, res);
-    next();
-  });
+  app.use(
+    series(
+      ...features.flatMap((f) => f.before ?? []),
+      csrf.protect,
+      personalCaching,
+      flashMessages(jar),
+      (req, res, next) => {
+        pageLocals(req, res);
+        next();
+      },
+    ),
+  );
 
   const api = Router();
   for (const f of features) if (f.api) api.use(f.api);

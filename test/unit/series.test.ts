@@ -1,0 +1,55 @@
+import { describe, it, expect } from 'vitest';
+import express, { type RequestHandler } from 'express';
+import request from 'supertest';
+import { series } from '../../src/lib/web/series.ts';
+
+/** `series(a, b, c)` must behave as `app.use(a); app.use(b); app.use(c)` for what the app relies on. */
+function appWith(...handlers: RequestHandler[]) {
+  const app = express();
+  app.use(series(...handlers));
+  app.get('/', (_req, res) => void res.send(`reached: ${res.getHeader('x-seen') ?? ''}`));
+  app.use(((err, _req, res, _next) => void res.status(500).send(`error: ${(err as Error).message}`)) as express.ErrorRequestHandler);
+  return app;
+}
+const mark = (name: string): RequestHandler => (_req, res, next) => {
+  res.setHeader('x-seen', `${res.getHeader('x-seen') ?? ''}${name}`);
+  next();
+};
+
+describe('middleware in series', () => {
+  it('when each handler calls next, then they run in order and the route answers', async () => {
+    expect((await request(appWith(mark('a'), mark('b'), mark('c'))).get('/').expect(200)).text).toBe('reached: abc');
+  });
+
+  it('when a handler answers itself, then the rest and the route do not run', async () => {
+    const res = await request(appWith(mark('a'), (_req, res) => void res.send('early'), mark('never'))).get('/').expect(200);
+    expect(res.text).toBe('early');
+    expect(res.headers['x-seen']).toBe('a');
+  });
+
+  it('when a handler passes an error, throws, or returns a rejected promise, then the rest are skipped and the error handler answers', async () => {
+    const fail = (how: 'next' | 'throw' | 'reject'): RequestHandler => (_req, _res, next) => {
+      if (how === 'next') return next(new Error('passed'));
+      if (how === 'throw') throw new Error('thrown');
+      return Promise.reject(new Error('rejected')) as never;
+    };
+    for (const [how, message] of [['next', 'passed'], ['throw', 'thrown'], ['reject', 'rejected']] as const) {
+      const res = await request(appWith(mark('a'), fail(how), mark('never'))).get('/').expect(500);
+      expect(res.text).toBe(`error: ${message}`);
+      expect(res.headers['x-seen']).toBe('a');
+    }
+  });
+
+  it('when an async handler calls next later, then the chain goes on from there', async () => {
+    const later: RequestHandler = async (_req, _res, next) => {
+      await new Promise((r) => setTimeout(r, 5));
+      next();
+    };
+    expect((await request(appWith(mark('a'), later, mark('b'))).get('/').expect(200)).text).toBe('reached: ab');
+  });
+
+  it('when given an error handler, then it refuses at once rather than skipping it silently', () => {
+    const onError: express.ErrorRequestHandler = (_err, _req, _res, next) => next();
+    expect(() => series(mark('a'), onError as unknown as RequestHandler)).toThrow(/error handler/);
+  });
+});
