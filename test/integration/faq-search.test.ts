@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import request from 'supertest';
 import { buildApp, csrfFrom, signUp, apiUser, type TestApp, setRole } from '../support/app.ts';
 import type { FaqEntry } from '../../src/faq/faq-types.ts';
+import { SETTLES } from '../support/eventually.ts';
 
 
 const PASTED = `[sysadmin@controller-0 ~(keystone_admin)]$ kubectl get nodes
@@ -100,7 +101,7 @@ describe('finding answers', () => {
       const page = await maint.get('/insights').expect(200);
       expect(page.text).toMatch(/zzqx frobnicator<\/code><\/td><td>2<\/td><td>1</);
       return page;
-    }, { timeout: 5000, interval: 50 });
+    }, SETTLES);
     expect(insights.text).toContain('Entries no workshop step links to (0)');
   });
 

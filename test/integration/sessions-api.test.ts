@@ -3,6 +3,7 @@ import request from 'supertest';
 import { buildApp, apiUser, setRole, type TestApp } from '../support/app.ts';
 import type { Role } from '../../src/auth/users-repository.ts';
 import type { FaqPort } from '../../src/faq/faq-port.ts';
+import { SETTLES } from '../support/eventually.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -249,7 +250,7 @@ describe('progress, report and FAQ drafts', () => {
       expect(body.participants.find((p: { username: string }) => p.username === 'alice')).toMatchObject({ currentStep: 'verify', stepsDone: ['prepare', 'unlock'] });
       expect(body.participants.find((p: { username: string }) => p.username === 'bob')).toMatchObject({ stuck: expect.anything() });
       return body;
-    }, { timeout: 5000, interval: 50 });
+    }, SETTLES);
     expect(state.room.steps.map((x: { here: number }) => x.here)).toEqual([0, 1, 1]);
 
     const report = (await as(host).get(`/api/sessions/${s.id}/report`).expect(200)).body;

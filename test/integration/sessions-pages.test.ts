@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import request from 'supertest';
 import { buildApp, signUp, csrfFrom, type TestApp } from '../support/app.ts';
+import { SETTLES } from '../support/eventually.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -113,7 +114,7 @@ describe('session pages', () => {
     const done = await alice.post('/workshops/demo-install/steps/prepare/progress').type('form').send({ _csrf: csrfFrom(after.text), done: '1' });
     expect(done.status).toBe(303);
     const participant = () => t.store.get<{ stepsDone: string[]; currentStep: string; stuck?: unknown }>('participants', `${s.id}~${t.ports.users.byUsername('alice')!.id}`)!;
-    await vi.waitFor(() => expect(participant()).toMatchObject({ stepsDone: ['prepare'], currentStep: 'unlock' }), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(participant()).toMatchObject({ stepsDone: ['prepare'], currentStep: 'unlock' }), SETTLES);
     const p = participant();
     expect(p.stuck).toBeUndefined();
 

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { buildApp, apiUser, csrfFrom, type TestApp } from '../support/app.ts';
 import type { StreamOptions } from '../../src/sessions/live-broker.ts';
 import { openSse } from '../support/sse.ts';
+import { SETTLES } from '../support/eventually.ts';
 
 const within = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<never>((_, fail) => setTimeout(() => fail(new Error(`${what} did not happen within ${ms} ms`)), ms))]);
@@ -283,7 +284,7 @@ describe('live streams (SSE)', () => {
     server = t.app.listen(0, '127.0.0.1');
     await new Promise((x) => server.once('listening', x));
     // The start-up sweep runs in the background: poll (bounded) rather than guess how long it takes.
-    await vi.waitFor(() => expect([...t.store.values<{ sessionId: string }>('liveEvents')].filter((e) => e.sessionId === r.id)).toHaveLength(0), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect([...t.store.values<{ sessionId: string }>('liveEvents')].filter((e) => e.sessionId === r.id)).toHaveLength(0), SETTLES);
     const report = await request(t.app).get(`/api/sessions/${r.id}/report`).set(bearer(r.host)).expect(200);
     expect(report.body.participants.map((p: { username: string }) => p.username)).toEqual(['alice']);
   });

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
 import { buildApp, csrfFrom, signUp, type TestApp } from '../support/app.ts';
+import { SETTLES } from '../support/eventually.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -91,7 +92,7 @@ describe('a "checkpoints only" token', () => {
       const page = await agent.get('/account');
       expect(page.text).toMatch(usedPattern);
       return page;
-    }, { timeout: 5000, interval: 50 });
+    }, SETTLES);
 
     const id = /action="\/account\/tokens\/([\w-]+)\/revoke"/.exec(used.text)![1];
     await agent.post(`/account/tokens/${id}/revoke`).type('form').send({ _csrf: csrfFrom(used.text) }).expect(303);

@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { buildApp, apiUser, csrfFrom, type TestApp } from '../support/app.ts';
 import { onPostgres } from '../support/pg-databases.ts';
 import { openSse } from '../support/sse.ts';
+import { SETTLES } from '../support/eventually.ts';
 
 /**
  * Two instances of Onramp on one PostgreSQL database, as behind a load balancer without sticky
@@ -114,7 +115,7 @@ describe.skipIf(!onPostgres())('two instances on one database', () => {
       expect([x!.status, y!.status].sort()).toEqual([201, 409]);
       expect(a.ports.users.all().filter((u) => u.username === name)).toHaveLength(1);
     }
-    await vi.waitFor(() => expect(b.ports.users.all().filter((u) => u.username.startsWith('same-name-'))).toHaveLength(5), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect(b.ports.users.all().filter((u) => u.username.startsWith('same-name-'))).toHaveLength(5), SETTLES);
   });
 
   it('when a participant acts on instance B, then the host on instance A sees it within 250 ms, and a reconnect to B replays exactly what was missed', async () => {
