@@ -31,7 +31,7 @@ import { dirname, join, relative, resolve } from 'node:path';
  * (their name in the menu, their progress, a form with what they typed). It renders like an include;
  * besides, a page can be rendered as a frame (`frame()`: the page with every personal part left as a
  * numbered gap, from data that names only what all its readers share) and each gap filled for one
- * reader (`part()`), so a busy page's shared bulk is rendered once (see `src/lib/web/page-frames.ts`).
+ * reader (`parts()`), so a busy page's shared bulk is rendered once (see `src/lib/web/page-frames.ts`).
  * A personal part reads only the data's names, never a variable the page declares around it.
  */
 const INCLUDE = /<%-\s*(include|personal)\(\s*(['"])([^'"]+)\2\s*(?:,\s*([\s\S]*?))?\)\s*%>/g;
@@ -284,7 +284,7 @@ export function ejsEngine(root: string, options: { check?: boolean } = {}): View
       _with: false,
       destructuredLocals: keys.filter((n) => IDENTIFIER.test(n) && !RESERVED.has(n)),
       escape: escapeHtml,
-      // Parts get a copy without a prototype made once for all of a page's parts (see `parts`), not one each.
+      // Parts share one copy of the data made for all of a page's parts (see `parts`), not one each.
       unsafePrototypeLocals: sharedCopy,
     }) as ejs.TemplateFunction;
 
