@@ -126,7 +126,7 @@ export function createApp(deps: AppDeps) {
   app.set('etag', false);
 
   let draining = false;
-  // Middleware for every path runs as one `series` (see series.ts): a step page passes some twenty.
+  // Middleware for every path runs in a few `series` (see series.ts) rather than as some twenty router layers.
   app.use(
     series(
       requestLog(logger, (req, res, route, seconds) => metrics.observeRequest(req.method, route, res.statusCode, seconds)),

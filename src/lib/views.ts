@@ -259,8 +259,8 @@ class Shapes<T> {
 /** An Express view engine that can also render a page as a frame with gaps, and the gaps one by one (see `personal`). */
 export interface ViewEngine {
   (file: string, data: object, cb: (err: unknown, html?: string) => void): void;
-  /** `file` with each personal part left as its gap mark, rendered from `data`; throws as a render does. */
-  frame(file: string, data: object): { html: string; gaps: readonly Gap[] };
+  /** `file` with each personal part left as its gap mark (`gapMark(i)`), rendered from `data`; throws as a render does. */
+  frame(file: string, data: object): string;
   /** Renders personal parts of `file`'s frame, by number, from the whole page's data for one reader (`data`, merged in order). */
   parts(file: string, ...data: object[]): (i: number) => string;
 }
@@ -269,7 +269,7 @@ export interface ViewEngine {
 export function ejsEngine(root: string, options: { check?: boolean } = {}): ViewEngine {
   if (options.check !== false) checkViews(root);
   const sources = new Map<string, Expanded>();
-  const frames = new Map<string, { source: Expanded; gaps: Gap[]; parts: Expanded[] }>();
+  const frames = new Map<string, { source: Expanded; parts: Expanded[] }>();
   // Compiled for the data's own keys, which a page repeats on every render: the names a view may read
   // (those keys that are identifiers) are worked out once, when it is compiled for them.
   const compiled = new Map<string, Shapes<ejs.TemplateFunction>>();
@@ -306,7 +306,7 @@ export function ejsEngine(root: string, options: { check?: boolean } = {}): View
       const source = expandIncludes(file, root, [], gaps);
       // Each part alone: the partial, with its data read in the page's names.
       const parts = gaps.map((gap) => expandText(`<%- include('/${relative(root, gap.path)}'${gap.data ? `, ${gap.data}` : ''}) %>`, file, root, []));
-      frames.set(file, (frame = { source, gaps, parts }));
+      frames.set(file, (frame = { source, parts }));
     }
     return frame;
   };
@@ -324,8 +324,7 @@ export function ejsEngine(root: string, options: { check?: boolean } = {}): View
   };
   return Object.assign(engine, {
     frame(file: string, data: object) {
-      const { source, gaps } = framed(file);
-      return { html: run('frame', file, source, data), gaps };
+      return run('frame', file, framed(file).source, data);
     },
     parts(file: string, ...data: object[]) {
       const { parts } = framed(file);

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { GAP_MARK, type ViewEngine } from '../views.ts';
+import { stillCurrent } from './kept.ts';
 
 /**
  * Busy pages (a step page, read by every learner of a workshop) rendered in two layers: the frame, what
@@ -12,9 +13,8 @@ import { GAP_MARK, type ViewEngine } from '../views.ts';
  *
  * A frame is rendered from `shared` data only: a view that read something personal outside a
  * `personal(…)` part would fail to render (the name is not declared), so one reader's data cannot end
- * up in another's page. The form token is the reader's own (a gap of its own). A frame is current while
- * every value `state` names is the same object or number as when it was rendered, and for `maxAgeMs` at
- * most. With `check` (the test environment), every page is also rendered whole and must be the same
+ * up in another's page. The form token is the reader's own (a gap of its own). A frame is kept as long as
+ * a visitor's page is (`stillCurrent`). With `check` (the test environment), every page is also rendered whole and must be the same
  * bytes, so a view whose frame and whole page disagree fails the tests that read it.
  */
 export interface PageFrames {
@@ -49,14 +49,8 @@ export function createPageFrames(deps: { engine: ViewEngine; views: string; chec
   const frames = new LRUCache<string, Frame>({ max: deps.maxEntries ?? 500 });
   const stats = { hits: 0, misses: 0 };
 
-  function current(frame: Frame, state: readonly unknown[]): boolean {
-    if (now() - frame.at > maxAgeMs || state.length !== frame.seen.length) return false;
-    for (let i = 0; i < state.length; i++) if (state[i] !== frame.seen[i]) return false;
-    return true;
-  }
-
   function build(file: string, shared: Record<string, unknown>, seen: readonly unknown[]): Frame {
-    const { html } = engine.frame(file, { ...shared, csrfToken: () => TOKEN });
+    const html = engine.frame(file, { ...shared, csrfToken: () => TOKEN });
     const pieces: Buffer[] = [];
     const gaps: number[] = [];
     let at = 0;
@@ -78,7 +72,7 @@ export function createPageFrames(deps: { engine: ViewEngine; views: string; chec
         const key = `${view}\u0000${page.key}`;
         const state = page.state();
         let frame = frames.get(key);
-        if (frame && current(frame, state)) stats.hits += 1;
+        if (frame && stillCurrent(frame, state, now(), maxAgeMs)) stats.hits += 1;
         else {
           stats.misses += 1;
           frames.set(key, (frame = build(file, page.shared, state)));

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { CookieJar } from './cookies.ts';
 import type { Csrf } from './csrf.ts';
 import { routeOf } from '../logger.ts';
+import { stillCurrent } from './kept.ts';
 
 /**
  * Pages that every visitor without cookies sees alike (a step page read by a newcomer or a crawler),
@@ -57,14 +58,6 @@ export function createVisitorPages(deps: { csrf: Csrf; jar: CookieJar; maxEntrie
     return true;
   }
 
-  function current(entry: Entry): boolean {
-    if (now() - entry.at > maxAgeMs) return false;
-    const state = entry.state();
-    if (state.length !== entry.seen.length) return false;
-    for (let i = 0; i < state.length; i++) if (state[i] !== entry.seen[i]) return false;
-    return true;
-  }
-
   function answer(req: Request, res: Response, entry: Entry, token = csrf.tokenFor(req, res)): void {
     let body = entry.body;
     if (entry.holes.length) {
@@ -88,7 +81,7 @@ export function createVisitorPages(deps: { csrf: Csrf; jar: CookieJar; maxEntrie
       // Keyed by the whole address (eligible requests have no query), wherever the page's router is mounted.
       const entry = pages.get(req.originalUrl);
       if (!entry || !eligible(req)) return next();
-      if (!current(entry)) {
+      if (!stillCurrent(entry, entry.state(), now(), maxAgeMs)) {
         pages.delete(req.originalUrl);
         return next();
       }
