@@ -207,20 +207,22 @@ export class PgWriter {
       const deletes = list.filter((ch) => ch.s === null).map((ch) => ch.k);
       if (puts.length) {
         const cols = layout.columns;
-        const params: unknown[] = [puts.map((ch) => ch.k), puts.map((ch) => ch.s), seq];
+        const params: unknown[] = [puts.map((ch) => ch.k), docArray(puts), seq];
         for (const col of cols) params.push(puts.map((ch) => col.value(ch.v ?? JSON.parse(ch.s!))));
         const names = cols.map((col) => col.name);
         const types = cols.map((col) => (col.name === 'log_seq' ? 'int8' : 'text'));
         const sqlText =
           `INSERT INTO ${layout.table} (key, doc, version${names.map((n) => `, ${n}`).join('')}) ` +
-          `SELECT k, d, $3${names.map((n) => `, ${n}`).join('')} FROM unnest($1::text[], $2::text[]${types.map((t, i) => `, $${i + 4}::${t}[]`).join('')}) AS x(k, d${names.map((n) => `, ${n}`).join('')}) ` +
+          `SELECT k, d, $3${names.map((n) => `, ${n}`).join('')} ` +
+          `FROM ROWS FROM (unnest($1::text[]), unnest(string_to_array($2::text, chr(1)))${types.map((t, i) => `, unnest($${i + 4}::${t}[])`).join('')}) AS x(k, d${names.map((n) => `, ${n}`).join('')}) ` +
           `ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, version = EXCLUDED.version${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}`;
         writes.push(tx.unsafe(sqlText, params as never[], { prepare: true }));
       }
       if (deletes.length) writes.push(tx.unsafe(`DELETE FROM ${layout.table} WHERE key = ANY($1::text[])`, [deletes], { prepare: true }));
     }
     writes.push(tx`INSERT INTO onramp_changes (seq, ord, c, k, doc)
-      SELECT ${seq}, ord, c, k, d FROM unnest(${changes.map((_, i) => i)}::int[], ${changes.map((ch) => ch.c)}::text[], ${changes.map((ch) => ch.k)}::text[], ${changes.map((ch) => ch.s)}::text[]) AS x(ord, c, k, d)`);
+      SELECT ${seq}, ord - 1, c, k, NULLIF(d, 'null')
+      FROM ROWS FROM (unnest(${changes.map((ch) => ch.c)}::text[]), unnest(${changes.map((ch) => ch.k)}::text[]), unnest(string_to_array(${docArray(changes)}::text, chr(1)))) WITH ORDINALITY AS x(c, k, d, ord)`);
     // Only the number: the changes are in the table (a NOTIFY payload over 8,000 bytes is refused).
     writes.push(tx`SELECT pg_notify('onramp', ${`${seq} ${this.instance}`})`);
     await Promise.all(writes);
@@ -256,6 +258,19 @@ export class PgWriter {
     if (!layout) throw new Error(`Unknown collection ${c}`);
     return layout.table;
   }
+}
+
+/**
+ * The documents of a batch as one text, separated by U+0001. The driver would escape every quote of
+ * every document to send them as a text[] (a tenth of the server's CPU per write); JSON.stringify
+ * never writes a control character (it escapes them), so the separator cannot occur in a document and
+ * the database splits the text with string_to_array. A delete is the bare word null, which no
+ * document is (a record is an object).
+ */
+function docArray(changes: { s: string | null }[]): string {
+  let text = '';
+  for (let i = 0; i < changes.length; i++) text += (i ? '\u0001' : '') + (changes[i]!.s ?? 'null');
+  return text;
 }
 
 function settle(p: PendingCommit, err?: Error): void {
