@@ -1,4 +1,5 @@
 import type { Workshop } from '../content/content-loader.ts';
+import type { DeepReadonly } from '../lib/store/records.ts';
 import { formatCode } from './join-code.ts';
 import { endsAt, phaseOf } from './session-time.ts';
 import type { Access, LiveSession, Participant, Question } from './sessions-types.ts';
@@ -29,7 +30,7 @@ export function sessionView(s: LiveSession, access: Access, baseUrl: string, nam
 }
 
 /** A participant as the hosts see it (with the stuck note and its FAQ matches). */
-export const staffParticipant = (p: Participant) => ({
+export const staffParticipant = (p: DeepReadonly<Participant>) => ({
   userId: p.userId,
   username: p.username,
   joinedAt: p.joinedAt,
@@ -70,7 +71,7 @@ export interface RoomStepCount {
 }
 
 /** Where the room is, in numbers only: safe for every participant to see. */
-export function roomAggregate(workshop: Workshop | undefined, participants: Participant[]) {
+export function roomAggregate(workshop: Workshop | undefined, participants: readonly DeepReadonly<Participant>[]) {
   const steps: RoomStepCount[] = (workshop?.steps ?? []).map((s) => ({ id: s.id, title: s.title, here: 0, done: 0, stuck: 0 }));
   const byId = new Map(steps.map((s) => [s.id, s]));
   for (const p of participants) {
@@ -87,7 +88,7 @@ export function roomAggregate(workshop: Workshop | undefined, participants: Part
 }
 
 /** Stuck participants grouped by the step they are stuck on, in workshop order. */
-export function stuckByStep(workshop: Workshop | undefined, participants: Participant[]) {
+export function stuckByStep(workshop: Workshop | undefined, participants: readonly DeepReadonly<Participant>[]) {
   return (workshop?.steps ?? [])
     .map((s) => ({
       id: s.id,

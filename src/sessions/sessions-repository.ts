@@ -1,4 +1,5 @@
 import type { Op, Store } from '../lib/store/store-api.ts';
+import type { DeepReadonly } from '../lib/store/records.ts';
 import { logKey } from '../lib/store/records.ts';
 import type { Audience, LiveEvent, LiveSession, Participant, Question, Vote } from './sessions-types.ts';
 import { phaseOf } from './session-time.ts';
@@ -82,7 +83,7 @@ export function createSessionsRepository(store: Store) {
     const prefix = questionKey(sessionId, questionId);
     return store.keysOf('liveVotes', 'question', prefix).map((k) => k.slice(prefix.length + 1));
   };
-  const withVotes = (q: Question): Question => ({ ...q, votes: votersOf(q.sessionId, q.id) });
+  const withVotes = (q: DeepReadonly<Question>): Question => ({ ...q, votes: votersOf(q.sessionId, q.id) });
 
   function opsOf(w: WriteSet): Op[] {
     const ops: Op[] = [];
@@ -122,7 +123,8 @@ export function createSessionsRepository(store: Store) {
     questions(sessionId: string): Question[] {
       return store
         .keysOf('liveQuestions', 'session', sessionId)
-        .flatMap((k) => store.get<Question>('liveQuestions', k) ?? [])
+        // Read only, and each record parsed once per change: every participant opening the room reads them.
+        .flatMap((k) => store.peek<Question>('liveQuestions', k) ?? [])
         .sort((a, b) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id))
         .map(withVotes);
     },
@@ -133,8 +135,13 @@ export function createSessionsRepository(store: Store) {
     questionCount: (sessionId: string) => store.keysOf('liveQuestions', 'session', sessionId).length,
 
     participant: (sessionId: string, userId: string) => store.get<Participant>('participants', participantKey(sessionId, userId)),
-    participants: (sessionId: string): Participant[] =>
-      store.keysOf('participants', 'session', sessionId).flatMap((k) => store.get<Participant>('participants', k) ?? []),
+    /**
+     * The roster, read only: shared objects parsed once per change of each record (the room's numbers
+     * are worked out from it for every participant's stream that opens; parsing 500 records each time
+     * made joining a room of n cost n² parses). Change a copy from participant() and write() it.
+     */
+    participants: (sessionId: string): DeepReadonly<Participant>[] =>
+      store.keysOf('participants', 'session', sessionId).flatMap((k) => store.peek<Participant>('participants', k) ?? []),
     participantCount: (sessionId: string) => store.keysOf('participants', 'session', sessionId).length,
 
     lastEventId: (sessionId: string) => store.lastOf('liveEvents', sessionId),
