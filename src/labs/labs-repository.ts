@@ -52,6 +52,15 @@ export function createLabsRepository(store: Store) {
         .flatMap((k) => store.get<Waiting>('labWaitlist', k) ?? [])
         .sort((a, b) => a.since.localeCompare(b.since));
     },
+    /** Where a user is in the line (1 first), read without copies: every waiting participant's step page asks. */
+    placeInLine(sessionId: string, userId: string): number | undefined {
+      const line = store
+        .keysOf('labWaitlist', 'session', sessionId)
+        .flatMap((k) => store.peek<Waiting>('labWaitlist', k) ?? [])
+        .sort((a, b) => a.since.localeCompare(b.since));
+      const i = line.findIndex((w) => w.userId === userId);
+      return i >= 0 ? i + 1 : undefined;
+    },
     waitingFor: (sessionId: string, userId: string) => store.get<Waiting>('labWaitlist', key(sessionId, userId)),
 
     /** Work that one instance at a time should do (the sweep); undefined if another is at it. */

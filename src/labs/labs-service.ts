@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { conflict, forbidden, invalid, notFound } from '../lib/errors.ts';
 import type { Log } from '../lib/feature.ts';
+import type { DeepReadonly } from '../lib/store/records.ts';
 import type { SessionUser } from '../lib/web/roles.ts';
 import { canRun, isStaff, type SessionSummary, type SessionsPort } from '../sessions/sessions-port.ts';
 import type { SecretBox } from './lab-crypto.ts';
@@ -154,16 +155,13 @@ export function createLabsService(deps: { repo: LabsRepository; box: SecretBox; 
     hasLabs: (sessionId: string) => repo.size(sessionId) > 0,
 
     /** The lab a participant holds now (none once the session has ended). */
-    labOf(sessionId: string, userId: string): Lab | undefined {
+    labOf(sessionId: string, userId: string): DeepReadonly<Lab> | undefined {
       if (sessions.find(sessionId)?.phase === 'ended') return undefined;
-      return repo.pool(sessionId).find((l) => l.holder?.userId === userId);
+      return repo.heldBy(sessionId, userId);
     },
     /** The same for a session the caller knows is live (the step pages), read without copies. */
     heldBy: (sessionId: string, userId: string) => repo.heldBy(sessionId, userId),
-    placeInLine(sessionId: string, userId: string): number | undefined {
-      const i = repo.waiting(sessionId).findIndex((w) => w.userId === userId);
-      return i >= 0 ? i + 1 : undefined;
-    },
+    placeInLine: (sessionId: string, userId: string) => repo.placeInLine(sessionId, userId),
     /** The password or private key, for the holder and the session's hosts only (callers check who asks). */
     secretOf: (l: Pick<Lab, 'sessionId' | 'id' | 'secret'>) => box.open(l.secret, sealedFor(l)),
 

@@ -168,6 +168,14 @@ describe('a lab pool per live session', () => {
     const cleoPage = (await cleo.agent.get(stepPage('unlock'))).text;
     expect(cleoPage).toContain('you are number <strong>1</strong> on the waiting list');
     for (const secret of SECRETS) expect(cleoPage).not.toContain(secret);
+    // Every participant's step page asks for their lab or place in line: both are read without copying
+    // the pool or the line (a room of n waiting would otherwise parse n² records).
+    const reads = vi.spyOn(t.store, 'get');
+    expect((await cleo.agent.get(stepPage('verify'))).text).toContain('you are number <strong>1</strong> on the waiting list');
+    expect((await ana.agent.get(`/api/sessions/${s.id}/lab`)).body.lab).toMatchObject({ name: 'lab-01' });
+    const copies = reads.mock.calls.filter(([c]) => c === 'labWaitlist' || c === 'labs').length;
+    reads.mockRestore();
+    expect(copies).toBe(0);
 
     const dashboard = (await s.host.get(`/sessions/${s.id}/host`)).text;
     expect(dashboard).toMatch(/data-lab="lab-01"[\s\S]*?in use[\s\S]*?ana\d+/);
