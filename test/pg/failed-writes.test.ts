@@ -1,0 +1,44 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { openPgStore } from '../../src/lib/db.ts';
+import type { PgStore } from '../../src/lib/store/pg/pg-store.ts';
+import { dropDatabase, freshDatabase, onPostgres } from '../support/pg-databases.ts';
+
+const user = (id: string, key: string) => ({ id, username: key, usernameKey: key });
+
+/**
+ * A batch's statements are sent together and its COMMIT after them. When one fails, the connection
+ * must not go back to the pool inside the aborted transaction: the next user of that connection would
+ * be answered "current transaction is aborted" (a 500 for someone else's request).
+ */
+describe.skipIf(!onPostgres())('a write the database refuses', () => {
+  let url: string;
+  let a: PgStore;
+  beforeEach(async () => {
+    url = await freshDatabase();
+    a = await openPgStore(url, { log: () => {} });
+  });
+  afterEach(async () => {
+    await a.close();
+    await dropDatabase(url);
+  });
+
+  it('when a commit breaks a unique index, then it alone is refused and the same connection serves the next writes', async () => {
+    await a.commit([{ c: 'users', k: 'u1', v: user('u1', 'taken') }]);
+    // One connection, whose first write to users is the refused one (its statements are new to it).
+    const one = await openPgStore(url, { poolSize: 1, log: () => {} });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await expect(one.commit([{ c: 'users', k: `dup${i}`, v: user(`dup${i}`, 'taken') }])).rejects.toMatchObject({ name: 'StoreConflictError' });
+        await one.commit([{ c: 'users', k: `ok${i}`, v: user(`ok${i}`, `free ${i}`) }, { c: 'meta', k: `after${i}`, v: { i } }]);
+        expect(one.get('meta', `after${i}`)).toEqual({ i });
+        expect(one.lookup('users', 'username', `free ${i}`)).toBe(`ok${i}`);
+      }
+      expect(one.get('users', 'dup0')).toBeUndefined();
+      await a.caughtUp();
+      expect(a.lookup('users', 'username', 'taken')).toBe('u1');
+      expect(a.get('meta', 'after2')).toEqual({ i: 2 });
+    } finally {
+      await one.close();
+    }
+  });
+});
