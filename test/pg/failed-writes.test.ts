@@ -6,9 +6,10 @@ import { dropDatabase, freshDatabase, onPostgres } from '../support/pg-databases
 const user = (id: string, key: string) => ({ id, username: key, usernameKey: key });
 
 /**
- * A batch's statements are sent together and its COMMIT after them. When one fails, the connection
- * must not go back to the pool inside the aborted transaction: the next user of that connection would
- * be answered "current transaction is aborted" (a 500 for someone else's request).
+ * A batch's statements run in one transaction. When one fails, the connection must not go back to the
+ * pool inside the aborted transaction: the next user of that connection would be answered "current
+ * transaction is aborted" (a 500 for someone else's request). A writer that sent its statements
+ * without waiting for each did exactly that when the refused one was new to the connection.
  */
 describe.skipIf(!onPostgres())('a write the database refuses', () => {
   let url: string;

@@ -1,4 +1,4 @@
-import type { ReservedSql, Sql, TransactionSql } from 'postgres';
+import type { Sql, TransactionSql } from 'postgres';
 import { logKey } from '../records.ts';
 import { StoreConflictError, StoreUnavailableError } from '../store-errors.ts';
 import type { BatchChange, Replica } from './pg-replica.ts';
@@ -103,9 +103,7 @@ export class PgWriter {
     let result: { seq: number; accepted: PendingCommit[]; conflicted: PendingCommit[]; changes: BatchChange[] };
     const taken = { seq: 0 };
     try {
-      result = batch.length === 1 && batch[0]!.recompute
-        ? await this.sql.begin((tx) => this.transaction(tx, batch, taken))
-        : await this.pipelined(batch, taken);
+      result = await this.sql.begin((tx) => this.transaction(tx, batch, taken));
     } catch (err) {
       if (taken.seq) this.replica.release(taken.seq);
       if (err instanceof Recomputed) return settle(batch[0]!, err.outcome);
@@ -135,27 +133,7 @@ export class PgWriter {
     for (const p of commits) settle(p, new StoreConflictError(reason, detail || p.ops.map((o) => `${o.c}/${o.k}`).slice(0, 3).join(', ')));
   }
 
-  /**
-   * A batch's transaction in two round trips instead of four: BEGIN goes with the batch number and
-   * the versions, and COMMIT with the writes, on a connection of its own. (With `sql.begin`, BEGIN and
-   * COMMIT each wait for their answer; under load every answer also waits for the event loop.)
-   * A statement that fails makes the COMMIT sent after it a rollback, as PostgreSQL does for an
-   * aborted transaction; a batch refused before its writes are sent is rolled back here.
-   */
-  private async pipelined(batch: PendingCommit[], taken: { seq: number }) {
-    const conn = await this.sql.reserve();
-    const ends = { sent: false };
-    try {
-      return await this.transaction(conn, batch, taken, conn`BEGIN`.execute(), ends);
-    } catch (err) {
-      if (!ends.sent) await conn`ROLLBACK`.catch(() => {});
-      throw err;
-    } finally {
-      conn.release();
-    }
-  }
-
-  private async transaction(tx: TransactionSql | ReservedSql, batch: PendingCommit[], taken: { seq: number }, begun?: Promise<unknown>, ends?: { sent: boolean }) {
+  private async transaction(tx: TransactionSql, batch: PendingCommit[], taken: { seq: number }) {
     let seq: number;
     let state: BatchState;
     const recompute = batch.length === 1 ? batch[0]!.recompute : undefined;
@@ -180,7 +158,7 @@ export class PgWriter {
       // (the row lock that orders writers), then the versions and the logs' last numbers, read after it.
       const seqQuery = tx`UPDATE onramp_seq SET seq = seq + 1 RETURNING seq`.execute();
       const stateQuery = this.readState(tx, batch);
-      const [seqRows] = await Promise.all([seqQuery, stateQuery, begun]);
+      const [seqRows] = await Promise.all([seqQuery, stateQuery]);
       seq = Number(seqRows[0]!.seq);
       state = await stateQuery;
       // Until COMMIT returns, the replica must not take this batch for another instance's.
@@ -238,32 +216,21 @@ export class PgWriter {
           `SELECT k, d, $3${names.map((n) => `, ${n}`).join('')} ` +
           `FROM ROWS FROM (unnest($1::text[]), unnest(string_to_array($2::text, chr(1)))${types.map((t, i) => `, unnest($${i + 4}::${t}[])`).join('')}) AS x(k, d${names.map((n) => `, ${n}`).join('')}) ` +
           `ON CONFLICT (key) DO UPDATE SET doc = EXCLUDED.doc, version = EXCLUDED.version${names.map((n) => `, ${n} = EXCLUDED.${n}`).join('')}`;
-        writes.push(tx.unsafe(sqlText, params as never[], { prepare: true }).execute());
+        writes.push(tx.unsafe(sqlText, params as never[], { prepare: true }));
       }
-      if (deletes.length) writes.push(tx.unsafe(`DELETE FROM ${layout.table} WHERE key = ANY($1::text[])`, [deletes], { prepare: true }).execute());
+      if (deletes.length) writes.push(tx.unsafe(`DELETE FROM ${layout.table} WHERE key = ANY($1::text[])`, [deletes], { prepare: true }));
     }
     writes.push(tx`INSERT INTO onramp_changes (seq, ord, c, k, doc)
       SELECT ${seq}, ord - 1, c, k, NULLIF(d, 'null')
-      FROM ROWS FROM (unnest(${changes.map((ch) => ch.c)}::text[]), unnest(${changes.map((ch) => ch.k)}::text[]), unnest(string_to_array(${docArray(changes)}::text, chr(1)))) WITH ORDINALITY AS x(c, k, d, ord)`.execute());
+      FROM ROWS FROM (unnest(${changes.map((ch) => ch.c)}::text[]), unnest(${changes.map((ch) => ch.k)}::text[]), unnest(string_to_array(${docArray(changes)}::text, chr(1)))) WITH ORDINALITY AS x(c, k, d, ord)`);
     // Only the number: the changes are in the table (a NOTIFY payload over 8,000 bytes is refused).
-    writes.push(tx`SELECT pg_notify('onramp', ${`${seq} ${this.instance}`})`.execute());
-    if (ends) {
-      // Sent after the writes, on the same connection: it commits them all or, if one failed, rolls back.
-      writes.push(tx`COMMIT`.execute());
-      ends.sent = true;
-    }
-    // Every statement settles before the connection goes back to the pool: the driver holds some back
-    // until the one before is described, and one left unsent (COMMIT) would leave the connection inside
-    // an aborted transaction for the next user. The first failure in statement order is the cause
-    // (those after it fail only because the transaction is aborted).
-    const settled = await Promise.allSettled(writes);
-    const failed = settled.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    writes.push(tx`SELECT pg_notify('onramp', ${`${seq} ${this.instance}`})`);
+    await Promise.all(writes);
     return { seq, accepted, conflicted, changes };
   }
 
   /** The versions of the records the batch writes and the last numbers of the logs it appends to. */
-  private async readState(tx: TransactionSql | ReservedSql, batch: PendingCommit[]): Promise<BatchState> {
+  private async readState(tx: TransactionSql, batch: PendingCommit[]): Promise<BatchState> {
     const keys = new Map<string, Set<string>>();
     const groups = new Map<string, Set<string>>();
     for (const p of batch) {
