@@ -1,6 +1,5 @@
 import type { Op, Store } from '../lib/store/store-api.ts';
-import type { DeepReadonly } from '../lib/store/records.ts';
-import { logKey } from '../lib/store/records.ts';
+import { logKey, type DeepReadonly } from '../lib/store/records.ts';
 import type { Audience, LiveEvent, LiveSession, Participant, Question, Vote } from './sessions-types.ts';
 import { phaseOf } from './session-time.ts';
 
