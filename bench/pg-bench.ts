@@ -6,6 +6,7 @@ import { migrateToPg } from '../src/cli/migrate-to-pg.ts';
 import { FORTY, type BuiltStore } from './build-store.ts';
 import { load, fmt, type LoadResult } from './load.ts';
 import { login, metrics } from './bench-http.ts';
+import { memoryOf } from './proc.ts';
 import type { BenchContext, Scenario } from './bench-types.ts';
 
 type Setup = Parameters<typeof load>[0]['setup'];
@@ -24,7 +25,6 @@ export interface PgBenchOptions {
   /** A backup file of the embedded benchmark store (the server on it is stopped). */
   backup: () => Promise<string>;
   pageAgainstBare: (title: string, body: string, target: number, setup: Setup, on: { url: string; pid: number }) => Promise<string>;
-  memoryOf: (pid: number, field: 'VmRSS' | 'VmHWM') => number;
   scenarioContext: (url: string, urls: string[] | undefined, pid: number) => BenchContext;
   liveScenario?: Scenario;
 }
@@ -63,7 +63,7 @@ export async function pgBench(o: PgBenchOptions): Promise<void> {
     t = performance.now();
     const a = await startServerProcess(join(o.work, 'pg-a'), env, 120_000);
     o.children.push(a.child);
-    line(`\n## Start-up on PostgreSQL\nready after ${Math.round(performance.now() - t)} ms from spawn (${/started in (\d+ ms[^;]*)/.exec(a.output())?.[1] ?? '?'}); memory when ready: RSS ${o.memoryOf(a.child.pid!, 'VmRSS')} MB`);
+    line(`\n## Start-up on PostgreSQL\nready after ${Math.round(performance.now() - t)} ms from spawn (${/started in (\d+ ms[^;]*)/.exec(a.output())?.[1] ?? '?'}); memory when ready: RSS ${memoryOf(a.child.pid!, 'VmRSS')} MB`);
 
     const cookies: string[] = [];
     for (let i = 1; i <= 50; i++) cookies.push(await login(a.url, `learner${i}`));
@@ -135,7 +135,7 @@ export async function pgBench(o: PgBenchOptions): Promise<void> {
       line('\n## Live session on PostgreSQL: 500 participants split over two instances, the host on the first');
       await o.liveScenario(o.scenarioContext(a.url, [a.url, b.url], a.child.pid!));
     }
-    line(`\nmemory after the run: instance A RSS ${o.memoryOf(a.child.pid!, 'VmRSS')} MB (peak ${o.memoryOf(a.child.pid!, 'VmHWM')} MB), instance B ${o.memoryOf(b.child.pid!, 'VmRSS')} MB`);
+    line(`\nmemory after the run: instance A RSS ${memoryOf(a.child.pid!, 'VmRSS')} MB (peak ${memoryOf(a.child.pid!, 'VmHWM')} MB), instance B ${memoryOf(b.child.pid!, 'VmRSS')} MB`);
     await killed(a.child, 'SIGTERM');
     await killed(b.child, 'SIGTERM');
   } finally {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { BenchContext, Scenario } from './bench-types.ts';
 import { seedSessions } from './seed-sessions.ts';
 import { login, metrics } from './bench-http.ts';
 import { openStore } from '../src/lib/db.ts';
+import { cpuMicros, memoryOf } from './proc.ts';
 
 /**
  * npm run bench: builds a 10,000-learner store, starts the real server on loopback and measures it
@@ -118,7 +119,7 @@ line(`acknowledged writes/s ${Math.round(writes.rps)} (target >= 1500); ratio ${
 summary.push(['progress writes, 200 connections', `${Math.round(writes.rps)}/s acknowledged, p99 ${writes.p99} ms`]);
 line(`event loop during the write run: max delay ${loopDuringWrites.eventLoopDelayMs.max.toFixed(1)} ms (target <= 50 ms); journal syncs ${loopDuringWrites.store.batches}, commits ${loopDuringWrites.store.commits}`);
 
-line('\n## A room at once: 200 learners send a write in the same instant (10,000 learners in the store)');
+line(`\n## A room at once: 200 learners send a write in the same instant (${LEARNERS} learners in the store)`);
 const bursts: number[] = [];
 await Promise.all(big.tokens.slice(0, 200).map((tok) => fetch(`${server.url}/api/session`, { headers: { authorization: `Bearer ${tok}` } }).then((r) => r.text())));
 await metrics(server.url, big.adminToken, true);
@@ -185,7 +186,6 @@ if (PG) {
       }
     },
     pageAgainstBare: (title, body, target, setup, on) => pageAgainstBare(title, body, target, setup, on),
-    memoryOf,
     scenarioContext: (url, urls, pid) => ({ ...ctx, url, urls, serverPid: pid }),
     liveScenario: extras.scenarios.find(([name]) => name.startsWith('Live session'))?.[1],
   });
@@ -199,18 +199,6 @@ line(`\nbenchmark finished in ${((performance.now() - started) / 1000).toFixed(0
 process.exit(0);
 
 // ---------------------------------------------------------------------------------------------
-
-/** A line of /proc/PID/status, in MB. */
-function memoryOf(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Math.round(Number(kb) / 1024);
-}
-
-/** CPU time (user + system, all threads) a process has used, in µs: steadier than throughput on a shared machine. */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
-}
 
 function startBare(file: string): Promise<{ url: string; pid: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,7 +1,7 @@
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
 import type { BenchContext, Scenario } from '../bench-types.ts';
 import { percentile } from '../load.ts';
+import { cpuMicros, memoryOf } from '../proc.ts';
 
 const PARTICIPANTS = 500;
 const ACTORS = 200;
@@ -52,12 +52,6 @@ function openStream(url: string, token: string, agent: http.Agent, onEvent?: (ty
   });
 }
 
-/** CPU time the process has used (user and system), from /proc. */
-const cpuMs = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-};
-
 /**
  * One request on node:http. The actions are sent with this rather than fetch: the bench shares the
  * machine's two cores with the server, and fetch spent about as much CPU on a burst as the server did.
@@ -75,8 +69,6 @@ function send(agent: http.Agent, url: string, method: string, headers: Record<st
     req.end(body);
   });
 }
-
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 async function api<T>(ctx: BenchContext, token: string, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${ctx.url}/api${path}`, {
@@ -111,7 +103,7 @@ export const liveSse: Scenario = async (ctx) => {
   const pid = ctx.serverPid;
   const stats = () => api<{ streams: number }>(ctx, ctx.adminToken, 'GET', '/sessions/stats');
   const baseline = (await stats()).streams;
-  const rssBefore = rssMb(pid);
+  const rssBefore = memoryOf(pid, 'VmRSS');
 
   const session = await api<{ id: string; code: string }>(ctx, ctx.adminToken, 'POST', '/sessions', {
     workshop: ctx.workshop.slug, title: 'Bench room', startsAt: new Date().toISOString(), durationMinutes: 120, capacity: 1000,
@@ -145,10 +137,10 @@ export const liveSse: Scenario = async (ctx) => {
   const refused = streams.filter((s) => s.status !== 200).length;
   await waitFor(() => streams.every((s) => s.status !== 200 || s.events > 0), TIMEOUT_MS, 'first room event on every stream');
   log(`${PARTICIPANTS} participants joined and connected in ${Math.round(performance.now() - t)} ms (${refused} refused); server streams ${(await stats()).streams} (baseline ${baseline})`);
-  const rssConnected = rssMb(pid);
+  const rssConnected = memoryOf(pid, 'VmRSS');
 
   let rssPeak = rssConnected;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(pid))), 100);
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, memoryOf(pid, 'VmRSS'))), 100);
   const state = joined.map((j) => ({ userId: j.participant.userId, done: new Set(j.participant.stepsDone) }));
 
   const answered: number[] = [];
@@ -180,11 +172,11 @@ export const liveSse: Scenario = async (ctx) => {
   report('action -> host event, 200 actions over 2 s', spread);
   // Burst: the same 200 act in the same instant. Server and bench share the machine's cores, so say
   // how much CPU each spent: the burst's latency is the two together.
-  const cpu0 = { server: cpuMs(pid), bench: process.cpuUsage() };
+  const cpu0 = { server: cpuMicros(pid), bench: process.cpuUsage() };
   const burst = await Promise.all(Array.from({ length: ACTORS }, (_, i) => act(i, 1)));
   const benchCpu = process.cpuUsage(cpu0.bench);
   report('action -> host event, 200 actions at once', burst);
-  log(`  CPU during that burst: server ${(cpuMs(pid) - cpu0.server).toFixed(0)} ms, this bench's clients ${((benchCpu.user + benchCpu.system) / 1000).toFixed(0)} ms`);
+  log(`  CPU during that burst: server ${((cpuMicros(pid) - cpu0.server) / 1000).toFixed(0)} ms, this bench's clients ${((benchCpu.user + benchCpu.system) / 1000).toFixed(0)} ms`);
   report('action -> host event, all', [...spread, ...burst]);
 
   // Terminal checkpoints: the same 200 pipe a command's output (text/plain); the host sees each
@@ -223,5 +215,5 @@ export const liveSse: Scenario = async (ctx) => {
   actions.destroy();
   await api(ctx, ctx.adminToken, 'POST', `/sessions/${session.id}/end`);
   await new Promise((r) => setTimeout(r, 500));
-  log(`server RSS: before ${rssBefore.toFixed(0)} MB, connected ${rssConnected.toFixed(0)} MB, peak during actions ${rssPeak.toFixed(0)} MB, after ${rssMb(pid).toFixed(0)} MB`);
+  log(`server RSS: before ${rssBefore.toFixed(0)} MB, connected ${rssConnected.toFixed(0)} MB, peak during actions ${rssPeak.toFixed(0)} MB, after ${memoryOf(pid, 'VmRSS').toFixed(0)} MB`);
 };

@@ -20,6 +20,12 @@ export interface LabWrite {
 
 export function createLabsRepository(store: Store) {
   const byName = (a: Lab, b: Lab) => a.name.localeCompare(b.name, 'en', { numeric: true });
+  /** A session's waiting list, first come first; `read` gives a copy to change or a shared record to read. */
+  const line = <W extends { since: string }>(sessionId: string, read: (key: string) => W | undefined): W[] =>
+    store
+      .keysOf('labWaitlist', 'session', sessionId)
+      .flatMap((k) => read(k) ?? [])
+      .sort((a, b) => a.since.localeCompare(b.since));
 
   return {
     pool(sessionId: string): Lab[] {
@@ -46,19 +52,10 @@ export function createLabsRepository(store: Store) {
     },
     all: () => store.values<Lab>('labs'),
 
-    waiting(sessionId: string): Waiting[] {
-      return store
-        .keysOf('labWaitlist', 'session', sessionId)
-        .flatMap((k) => store.get<Waiting>('labWaitlist', k) ?? [])
-        .sort((a, b) => a.since.localeCompare(b.since));
-    },
+    waiting: (sessionId: string): Waiting[] => line(sessionId, (k) => store.get<Waiting>('labWaitlist', k)),
     /** Where a user is in the line (1 first), read without copies: every waiting participant's step page asks. */
     placeInLine(sessionId: string, userId: string): number | undefined {
-      const line = store
-        .keysOf('labWaitlist', 'session', sessionId)
-        .flatMap((k) => store.peek<Waiting>('labWaitlist', k) ?? [])
-        .sort((a, b) => a.since.localeCompare(b.since));
-      const i = line.findIndex((w) => w.userId === userId);
+      const i = line(sessionId, (k) => store.peek<Waiting>('labWaitlist', k)).findIndex((w) => w.userId === userId);
       return i >= 0 ? i + 1 : undefined;
     },
     waitingFor: (sessionId: string, userId: string) => store.get<Waiting>('labWaitlist', key(sessionId, userId)),

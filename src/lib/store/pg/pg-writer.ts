@@ -207,7 +207,7 @@ export class PgWriter {
       const deletes = list.filter((ch) => ch.s === null).map((ch) => ch.k);
       if (puts.length) {
         const cols = layout.columns;
-        const params: unknown[] = [puts.map((ch) => ch.k), docArray(puts), seq];
+        const params: unknown[] = [puts.map((ch) => ch.k), joinedDocs(puts), seq];
         for (const col of cols) params.push(puts.map((ch) => col.value(ch.v ?? JSON.parse(ch.s!))));
         const names = cols.map((col) => col.name);
         const types = cols.map((col) => (col.name === 'log_seq' ? 'int8' : 'text'));
@@ -222,7 +222,7 @@ export class PgWriter {
     }
     writes.push(tx`INSERT INTO onramp_changes (seq, ord, c, k, doc)
       SELECT ${seq}, ord - 1, c, k, NULLIF(d, 'null')
-      FROM ROWS FROM (unnest(${changes.map((ch) => ch.c)}::text[]), unnest(${changes.map((ch) => ch.k)}::text[]), unnest(string_to_array(${docArray(changes)}::text, chr(1)))) WITH ORDINALITY AS x(c, k, d, ord)`);
+      FROM ROWS FROM (unnest(${changes.map((ch) => ch.c)}::text[]), unnest(${changes.map((ch) => ch.k)}::text[]), unnest(string_to_array(${joinedDocs(changes)}::text, chr(1)))) WITH ORDINALITY AS x(c, k, d, ord)`);
     // Only the number: the changes are in the table (a NOTIFY payload over 8,000 bytes is refused).
     writes.push(tx`SELECT pg_notify('onramp', ${`${seq} ${this.instance}`})`);
     await Promise.all(writes);
@@ -267,7 +267,7 @@ export class PgWriter {
  * the database splits the text with string_to_array. A delete is the bare word null, which no
  * document is (a record is an object).
  */
-function docArray(changes: { s: string | null }[]): string {
+function joinedDocs(changes: { s: string | null }[]): string {
   let text = '';
   for (let i = 0; i < changes.length; i++) text += (i ? '\u0001' : '') + (changes[i]!.s ?? 'null');
   return text;
