@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { BENCH_PASSWORD } from './build-store.ts';
 
 /** Signs in through the real form, as a browser does; answers the cookies to send. */
@@ -26,4 +27,22 @@ export async function login(url: string, username: string): Promise<string> {
 export async function metrics(url: string, token: string, reset: boolean) {
   const res = await fetch(`${url}/api/admin/metrics${reset ? '?reset=1' : ''}`, { headers: { authorization: `Bearer ${token}` } });
   return (await res.json()) as { eventLoopDelayMs: { max: number }; rssBytes: number; store: { batches: number; commits: number } };
+}
+
+/**
+ * One request on node:http. The actions are sent with this rather than fetch: the bench shares the
+ * machine's two cores with the server, and fetch spent about as much CPU on a burst as the server did.
+ */
+export function send(agent: http.Agent, url: string, method: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

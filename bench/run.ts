@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../src/content/content-loader.ts';
 import { startServerProcess, killed, type ServerProcess } from '../test/support/server-process.ts';
-import { buildContent, buildStore, FORTY } from './build-store.ts';
+import { buildContent, buildStore, FORTY, progressWrite } from './build-store.ts';
+import { paced, fmtPaced } from './paced.ts';
 import { load, fmt, combine, type LoadResult } from './load.ts';
 import type { BenchContext, Scenario } from './bench-types.ts';
 import { seedSessions } from './seed-sessions.ts';
@@ -107,9 +108,8 @@ line(`\n## Progress writes, sustained: PUT /api/me/progress, 200 connections, ${
 await metrics(server.url, big.adminToken, true);
 let w = 0;
 const writeSetup = (prefix: string) => (req: { headers?: Record<string, string> }) => {
-  const n = w++;
-  const token = big.tokens[n % 500]!;
-  return { ...req, method: 'PUT', path: `${prefix}/${FORTY}/${fortySteps[n % fortySteps.length]}`, headers: { ...req.headers, 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: `{"done":${n % 2 === 0}}` };
+  const { headers, ...write } = progressWrite(big.tokens, fortySteps, w++, prefix);
+  return { ...req, ...write, headers: { ...req.headers, ...headers } };
 };
 const writes = await load({ url: server.url, connections: 200, seconds: SECONDS, method: 'PUT', setup: writeSetup('/api/me/progress') });
 const loopDuringWrites = await metrics(server.url, big.adminToken, true);
@@ -118,6 +118,10 @@ line(`onramp: ${fmt(writes)}\nbare express (same JSON parse): ${fmt(bareWrites)}
 line(`acknowledged writes/s ${Math.round(writes.rps)} (target >= 1500); ratio ${(writes.rps / bareWrites.rps).toFixed(2)} (target >= 0.4)`);
 summary.push(['progress writes, 200 connections', `${Math.round(writes.rps)}/s acknowledged, p99 ${writes.p99} ms`]);
 line(`event loop during the write run: max delay ${loopDuringWrites.eventLoopDelayMs.max.toFixed(1)} ms (target <= 50 ms); journal syncs ${loopDuringWrites.store.batches}, commits ${loopDuringWrites.store.commits}`);
+const atRate = await paced({ url: server.url, writers: 200, rate: 1500, seconds: SECONDS, request: (n) => progressWrite(big.tokens, fortySteps, n) });
+const bareAtRate = await paced({ url: bare, writers: 200, rate: 1500, seconds: SECONDS, request: (n) => progressWrite(big.tokens, fortySteps, n, '/json') });
+line(`at a steady 1,500/s from 200 writers (open loop, each request timed from when it was due):\nonramp: ${fmtPaced(atRate)}; target p99 < 100 ms\nbare express: ${fmtPaced(bareAtRate)}`);
+summary.push(['progress writes, 1,500/s from 200 writers', `p99 ${atRate.p99.toFixed(0)} ms`]);
 
 line(`\n## A room at once: 200 learners send a write in the same instant (${LEARNERS} learners in the store)`);
 const bursts: number[] = [];
@@ -148,8 +152,8 @@ let ws = 0;
 const smallP50 = await load({
   url: smallServer.url, connections: 10, seconds: 5, method: 'PUT',
   setup: (req) => {
-    const n = ws++;
-    return { ...req, method: 'PUT', path: `/api/me/progress/${FORTY}/${fortySteps[n % fortySteps.length]}`, headers: { ...req.headers, 'content-type': 'application/json', authorization: `Bearer ${small.tokens[n % small.tokens.length]}` }, body: `{"done":${n % 2 === 0}}` };
+    const { headers, ...write } = progressWrite(small.tokens, fortySteps, ws++);
+    return { ...req, ...write, headers: { ...req.headers, ...headers } };
   },
 });
 await killed(smallServer.child, 'SIGTERM');

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { BenchContext, Scenario } from '../bench-types.ts';
 import { percentile } from '../load.ts';
 import { cpuMicros, memoryOf } from '../proc.ts';
+import { send } from '../bench-http.ts';
 
 const PARTICIPANTS = 500;
 const ACTORS = 200;
@@ -49,24 +50,6 @@ function openStream(url: string, token: string, agent: http.Agent, onEvent?: (ty
       resolve(stream);
     });
     req.on('error', (err) => reject(err));
-  });
-}
-
-/**
- * One request on node:http. The actions are sent with this rather than fetch: the bench shares the
- * machine's two cores with the server, and fetch spent about as much CPU on a burst as the server did.
- */
-function send(agent: http.Agent, url: string, method: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
   });
 }
 
