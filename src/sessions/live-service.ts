@@ -131,7 +131,7 @@ export function createLiveService(deps: {
       if (!workshop) return;
       const now = Date.now();
       for (const s of repo.openOf(e.workshop, now)) {
-        if (phaseOf(s, now) !== 'live' || !repo.participant(s.id, e.learnerId)) continue;
+        if (phaseOf(s, now) !== 'live' || !repo.peekParticipant(s.id, e.learnerId)) continue;
         emitter
           .emit(s.id, () => {
             const p = repo.participant(s.id, e.learnerId);

@@ -22,7 +22,7 @@ export function sessionBarDecorator(sessions: SessionsService, repo: SessionsRep
       const roomStep = s.roomStep ? workshop.stepById.get(s.roomStep) : undefined;
       const base = { sessionId: s.id, title: s.title, workshop: workshop.slug, step: step.id, roomStep, lastEventId: repo.lastEventId(s.id) };
       if (isStaff(access)) return { liveBar: { ...base, staff: true } };
-      const me = repo.participant(s.id, user.id)!;
+      const me = repo.peekParticipant(s.id, user.id)!;
       return {
         liveBar: {
           ...base,

@@ -133,7 +133,13 @@ export function createSessionsRepository(store: Store) {
     },
     questionCount: (sessionId: string) => store.keysOf('liveQuestions', 'session', sessionId).length,
 
+    /** A fresh copy of the participant's record, to change and write(). */
     participant: (sessionId: string, userId: string) => store.get<Participant>('participants', participantKey(sessionId, userId)),
+    /**
+     * The participant's record, read only (shared, parsed once per change): for the checks and views
+     * that run on every step page and every progress write of someone in a live session.
+     */
+    peekParticipant: (sessionId: string, userId: string) => store.peek<Participant>('participants', participantKey(sessionId, userId)),
     /**
      * The roster, read only: shared objects parsed once per change of each record (the room's numbers
      * are worked out from it for every participant's stream that opens; parsing 500 records each time

@@ -71,7 +71,7 @@ export function createSessionsService(repo: SessionsRepository, env: SessionsEnv
       if (user.role === 'admin') return 'admin';
       if (s.hosts.includes(user.id) && hasRole(user, 'host')) return 'host';
       if (s.helpers.includes(user.id)) return 'helper';
-      return repo.participant(s.id, user.id) ? 'participant' : 'none';
+      return repo.peekParticipant(s.id, user.id) ? 'participant' : 'none';
     },
 
     /** Sessions and office hours that have not ended, soonest first. */
@@ -86,7 +86,7 @@ export function createSessionsService(repo: SessionsRepository, env: SessionsEnv
     mine(user: SessionUser): LiveSession[] {
       return repo
         .all()
-        .filter((s) => s.hosts.includes(user.id) || s.helpers.includes(user.id) || repo.participant(s.id, user.id))
+        .filter((s) => s.hosts.includes(user.id) || s.helpers.includes(user.id) || repo.peekParticipant(s.id, user.id))
         .sort((a, b) => b.startsAt.localeCompare(a.startsAt));
     },
 

@@ -123,6 +123,29 @@ describe('session pages', () => {
     expect(plain.text).not.toContain('id="live-session"');
   });
 
+  it('when a participant reads step pages and saves progress in a live session, then their record is copied only to be changed', async () => {
+    const h = await host();
+    const s = await scheduleNow(h);
+    const bob = await signUp(t.app, 'bob');
+    const confirm = await bob.get(`/join/${s.code}`).expect(200);
+    await bob.post('/join').type('form').send({ _csrf: csrfFrom(confirm.text), code: s.code }).expect(303);
+    const copies = vi.spyOn(t.store, 'get');
+    const copiesOfParticipants = () => copies.mock.calls.filter(([c]) => c === 'participants').length;
+    let page = '';
+    for (const step of ['prepare', 'unlock', 'prepare']) {
+      page = (await bob.get(`/workshops/demo-install/steps/${step}`).expect(200)).text;
+      expect(page).toContain('id="live-session"');
+    }
+    // The session bar and the access check read the shared record (before: two copies per page).
+    expect(copiesOfParticipants()).toBe(0);
+    await bob.post('/workshops/demo-install/steps/prepare/progress').type('form').send({ _csrf: csrfFrom(page), done: '1' }).expect(303);
+    const participant = () => t.store.peek<{ stepsDone: string[] }>('participants', `${s.id}~${t.ports.users.byUsername('bob')!.id}`)!;
+    await vi.waitFor(() => expect(participant().stepsDone).toEqual(['prepare']), SETTLES);
+    // The write copies the record it changes, once (before: once more to see whether bob takes part).
+    expect(copiesOfParticipants()).toBe(1);
+    copies.mockRestore();
+  });
+
   it('participants ask and up-vote questions with forms; the host answers, pins, announces, sets the step and ends', async () => {
     const h = await host();
     const s = await scheduleNow(h);
