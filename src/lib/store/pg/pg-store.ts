@@ -206,7 +206,12 @@ export class PgStore implements Store {
         if (p.settled) return;
         this.writer.withdraw(p);
         p.settled = true;
-        reject(new StoreUnavailableError(new Error(`no commit within ${this.timeoutMs} ms`)));
+        const err = new Error(`no commit within ${this.timeoutMs} ms`);
+        // A commit the database did not take in time counts as a failed look at it: until one succeeds
+        // (the poll, a request's check), commits are refused at once. Otherwise a request that waited
+        // for this one (the same record) would then wait out a timeout of its own: 10 s, not 5.
+        this.unreachable = err;
+        reject(new StoreUnavailableError(err));
       }, this.timeoutMs);
       p.resolve = () => {
         clearTimeout(timer);
