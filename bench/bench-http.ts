@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { BENCH_PASSWORD } from './build-store.ts';
+import { BENCH_PASSWORD, FORTY } from './build-store.ts';
+import type { load } from './load.ts';
 
 /** Signs in through the real form, as a browser does; answers the cookies to send. */
 export async function login(url: string, username: string): Promise<string> {
@@ -45,4 +46,23 @@ export function send(agent: http.Agent, url: string, method: string, headers: Re
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** The n-th progress write of the benchmark: the first 500 learners' tokens and the generated workshop's steps in turn. */
+export function progressWrite(tokens: readonly string[], steps: readonly string[], n: number, prefix = '/api/me/progress') {
+  return {
+    method: 'PUT',
+    path: `${prefix}/${FORTY}/${steps[n % steps.length]}`,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[n % Math.min(500, tokens.length)]}` },
+    body: `{"done":${n % 2 === 0}}`,
+  };
+}
+
+/** The same writes one after the other, as an autocannon run's `setup`. */
+export function progressWrites(tokens: readonly string[], steps: readonly string[], prefix?: string): NonNullable<Parameters<typeof load>[0]['setup']> {
+  let n = 0;
+  return (req) => {
+    const { headers, ...write } = progressWrite(tokens, steps, n++, prefix);
+    return { ...req, ...write, headers: { ...req.headers, ...headers } };
+  };
 }

@@ -20,16 +20,6 @@ export function buildContent(root: string, dir: string): void {
   }
 }
 
-/** The n-th progress write of the benchmark: the first 500 learners' tokens and the generated workshop's steps in turn. */
-export function progressWrite(tokens: readonly string[], steps: readonly string[], n: number, prefix = '/api/me/progress') {
-  return {
-    method: 'PUT',
-    path: `${prefix}/${FORTY}/${steps[n % steps.length]}`,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[n % Math.min(500, tokens.length)]}` },
-    body: `{"done":${n % 2 === 0}}`,
-  };
-}
-
 export interface BuiltStore {
   users: { id: string; username: string }[];
   tokens: string[];

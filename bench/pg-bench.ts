@@ -3,10 +3,10 @@ import postgres from 'postgres';
 import { adminQuery, startCluster } from '../test/support/pg-cluster.ts';
 import { startServerProcess, killed, type ServerProcess } from '../test/support/server-process.ts';
 import { migrateToPg } from '../src/cli/migrate-to-pg.ts';
-import { FORTY, progressWrite, type BuiltStore } from './build-store.ts';
+import { FORTY, type BuiltStore } from './build-store.ts';
 import { paced, fmtPaced } from './paced.ts';
 import { load, fmt, type LoadResult } from './load.ts';
-import { login, metrics } from './bench-http.ts';
+import { login, metrics, progressWrite, progressWrites } from './bench-http.ts';
 import { memoryOf } from './proc.ts';
 import type { BenchContext, Scenario } from './bench-types.ts';
 
@@ -77,11 +77,7 @@ export async function pgBench(o: PgBenchOptions): Promise<void> {
     const withCookie: Setup = (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[c++ % cookies.length]! } });
     await o.pageAgainstBare("Signed-in learner's step page (PostgreSQL)", html, 0.4, withCookie, onA);
 
-    let w = 0;
-    const writeSetup = (prefix: string) => (req: { headers?: Record<string, string> }) => {
-      const { headers, ...write } = progressWrite(o.big.tokens, o.fortySteps, w++, prefix);
-      return { ...req, ...write, headers: { ...req.headers, ...headers } };
-    };
+    const writeSetup = (prefix: string) => progressWrites(o.big.tokens, o.fortySteps, prefix);
     line(`\n## Progress writes on PostgreSQL, sustained: 200 connections, ${o.seconds} s`);
     await metrics(a.url, o.big.adminToken, true);
     const writes = await load({ url: a.url, connections: 200, seconds: o.seconds, method: 'PUT', setup: writeSetup('/api/me/progress') });

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadContent } from '../src/content/content-loader.ts';
 import { startServerProcess, killed, type ServerProcess } from '../test/support/server-process.ts';
-import { buildContent, buildStore, FORTY, progressWrite } from './build-store.ts';
+import { buildContent, buildStore, FORTY } from './build-store.ts';
 import { paced, fmtPaced } from './paced.ts';
 import { load, fmt, combine, type LoadResult } from './load.ts';
 import type { BenchContext, Scenario } from './bench-types.ts';
 import { seedSessions } from './seed-sessions.ts';
-import { login, metrics } from './bench-http.ts';
+import { login, metrics, progressWrite, progressWrites } from './bench-http.ts';
 import { openStore } from '../src/lib/db.ts';
 import { cpuMicros, memoryOf } from './proc.ts';
 
@@ -106,11 +106,7 @@ await pageAgainstBare("Signed-in learner's step page", html, 0.6, (req) => ({ ..
 
 line(`\n## Progress writes, sustained: PUT /api/me/progress, 200 connections, ${SECONDS} s, ${LEARNERS} learners in the store`);
 await metrics(server.url, big.adminToken, true);
-let w = 0;
-const writeSetup = (prefix: string) => (req: { headers?: Record<string, string> }) => {
-  const { headers, ...write } = progressWrite(big.tokens, fortySteps, w++, prefix);
-  return { ...req, ...write, headers: { ...req.headers, ...headers } };
-};
+const writeSetup = (prefix: string) => progressWrites(big.tokens, fortySteps, prefix);
 const writes = await load({ url: server.url, connections: 200, seconds: SECONDS, method: 'PUT', setup: writeSetup('/api/me/progress') });
 const loopDuringWrites = await metrics(server.url, big.adminToken, true);
 const bareWrites = await load({ url: bare, connections: 200, seconds: SECONDS, method: 'PUT', setup: writeSetup('/json') });
@@ -148,14 +144,7 @@ line('\n## Write cost against store size: PUT p50 at 10 connections, 5 s');
 const largeP50 = await load({ url: server.url, connections: 10, seconds: 5, method: 'PUT', setup: writeSetup('/api/me/progress') });
 const smallServer = await startServerProcess(join(work, 'small'), env, 60_000);
 children.push(smallServer.child);
-let ws = 0;
-const smallP50 = await load({
-  url: smallServer.url, connections: 10, seconds: 5, method: 'PUT',
-  setup: (req) => {
-    const { headers, ...write } = progressWrite(small.tokens, fortySteps, ws++);
-    return { ...req, ...write, headers: { ...req.headers, ...headers } };
-  },
-});
+const smallP50 = await load({ url: smallServer.url, connections: 10, seconds: 5, method: 'PUT', setup: progressWrites(small.tokens, fortySteps) });
 await killed(smallServer.child, 'SIGTERM');
 line(`100 learners: ${fmt(smallP50)}\n${LEARNERS} learners: ${fmt(largeP50)}`);
 line(`p50 ratio large/small ${(largeP50.p50 / Math.max(smallP50.p50, 0.5)).toFixed(2)} (target <= 2)`);

@@ -36,8 +36,8 @@ export function startServerProcess(dataDir: string, env: Record<string, string> 
   });
   // A busy server logs a line per request. Keep what it said until it was ready and the most recent
   // 256 KB after that, and look for its address only until it is found: scanning and copying the whole
-  // kept output on every chunk cost the bench a quarter of its CPU, on the two cores it shares with the
-  // server it measures.
+  // kept output on every chunk cost the bench about half of its busy CPU, on the two cores it shares
+  // with the server it measures.
   let head = '';
   const recent: string[] = [];
   let recentLength = 0;

@@ -53,8 +53,9 @@ export class PgStore implements Store {
   private polling = false;
   private checkQueue: { resolve: () => void; reject: (err: Error) => void }[] = [];
   /**
-   * Set when the last look at the database failed, cleared by the next that succeeds (the poll tries
-   * every pollMs). Meanwhile requests are refused at once rather than each waiting out its own timeout.
+   * Set when the last look at the database failed or a commit was not taken in time, cleared by the
+   * next look that succeeds (the poll tries every pollMs). Meanwhile requests are refused at once rather
+   * than each waiting out its own timeout.
    */
   private unreachable: Error | undefined;
   private readonly counters = { commits: 0, retries: 0, checks: 0, waits: 0 };
