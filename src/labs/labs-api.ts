@@ -1,6 +1,7 @@
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../lib/errors.ts';
+import { onPaths } from '../lib/security.ts';
 import { parse } from '../lib/validate.ts';
 import { currentUser, requireUser } from '../lib/web/roles.ts';
 import type { LabChecks } from './lab-checks.ts';
@@ -11,7 +12,7 @@ import type { LabsService } from './labs-service.ts';
 const POOL_PATH = '/sessions/:id/labs';
 
 /** A pool may be sent as the CSV itself (`curl --data-binary @labs.csv -H "Content-Type: text/csv"`); only this route reads CSV. */
-export const labsCsvBody: RequestHandler = Router().post(`/api${POOL_PATH}`, express.text({ type: 'text/csv', limit: LAB_LIMITS.csv }));
+export const labsCsvBody: RequestHandler = onPaths('POST', [`/api${POOL_PATH}`], express.text({ type: 'text/csv', limit: LAB_LIMITS.csv }));
 
 const PoolBody = z.strictObject({ labs: z.array(z.unknown()).min(1).max(LAB_LIMITS.pool) });
 

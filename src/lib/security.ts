@@ -1,7 +1,9 @@
 import helmet from 'helmet';
-import express, { Router, type Request, type Response, type NextFunction, type RequestHandler } from 'express';
+import express, { type Request, type Response, type NextFunction, type RequestHandler } from 'express';
 import { AppError, badRequest, forbidden } from './errors.ts';
+import { match } from 'path-to-regexp';
 import { currentUser } from './web/roles.ts';
+import { series } from './web/series.ts';
 
 /**
  * Strict CSP: scripts and styles only from our own files, nothing inline, no framing, no <base>.
@@ -73,8 +75,20 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * cost of a page.
  */
 export function forUnsafeMethods(...handlers: RequestHandler[]): RequestHandler {
-  const chain = Router().use(...handlers);
+  const chain = series(...handlers);
   return (req, res, next) => (UNSAFE.has(req.method) ? chain(req, res, next) : next());
+}
+
+/**
+ * Runs `handler` for requests whose method is `method` (or any, for `*`) and whose path matches one
+ * of `paths` (Express route syntax, matched as the router would: not case-sensitive, a trailing
+ * slash allowed), and passes every other request by. For middleware that only a few routes need,
+ * such as a body parser: a `Router()` holding it costs every write a router's work per layer.
+ */
+export function onPaths(method: string, paths: readonly string[], handler: RequestHandler): RequestHandler {
+  const matches = paths.map((p) => match(p, { sensitive: false, end: true, trailing: true, decode: false }));
+  const wanted = (req: Request) => (method === '*' || req.method === method) && matches.some((m) => m(req.path) !== false);
+  return (req, res, next) => (wanted(req) ? handler(req, res, next) : next());
 }
 
 /** The host of an Origin header, or undefined when it is not a web origin (`null`, garbage). */
@@ -124,12 +138,9 @@ export const BODY_MAX = '64kb';
 export const PASTE_BODY_MAX = '640kb';
 
 export function jsonAndFormParsers(pasteRoutes: string[]): RequestHandler {
-  const paste = Router();
-  if (pasteRoutes.length > 0) {
-    paste.all(pasteRoutes, express.json({ limit: PASTE_BODY_MAX, strict: true }), express.urlencoded({ extended: false, limit: PASTE_BODY_MAX, parameterLimit: 50 }));
-  }
+  const paste = onPaths('*', pasteRoutes, series(express.json({ limit: PASTE_BODY_MAX, strict: true }), express.urlencoded({ extended: false, limit: PASTE_BODY_MAX, parameterLimit: 50 })));
   // A body the paste parsers read is finished; the general ones then pass it by.
-  return Router().use(paste, express.json({ limit: BODY_MAX, strict: true }), express.urlencoded({ extended: false, limit: BODY_MAX, parameterLimit: 50 }));
+  return series(paste, express.json({ limit: BODY_MAX, strict: true }), express.urlencoded({ extended: false, limit: BODY_MAX, parameterLimit: 50 }));
 }
 
 /** Express 5 leaves req.body undefined when no parser matched: answer 415 instead of failing later. */

@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { CheckpointOutput } from './progress-schemas.ts';
 import { badRequest } from '../lib/errors.ts';
-import { PASTE_BODY_MAX } from '../lib/security.ts';
+import { onPaths, PASTE_BODY_MAX } from '../lib/security.ts';
 import { parse } from '../lib/validate.ts';
 import { currentUser, requireUser, webSessionId } from '../lib/web/roles.ts';
 import type { Catalog } from '../workshops/workshops-port.ts';
@@ -23,7 +23,7 @@ const TEXT_LIMIT = PASTE_BODY_MAX;
  * (`cmd | curl --data-binary @- -H "Content-Type: text/plain" …`). Mounted with the other body
  * parsers, so every other route still refuses text with 415.
  */
-export const checkpointTextBody: RequestHandler = Router().post(`/api${CHECKPOINT_PATH}`, express.text({ type: 'text/plain', limit: TEXT_LIMIT }));
+export const checkpointTextBody: RequestHandler = onPaths('POST', [`/api${CHECKPOINT_PATH}`], express.text({ type: 'text/plain', limit: TEXT_LIMIT }));
 
 /** A terminal asks for text with `Accept: text/plain`; browsers and scripts get JSON as before. */
 const wantsText = (req: Request) => req.accepts(['application/json', 'text/plain']) === 'text/plain';
