@@ -1,4 +1,4 @@
-import express, { Router, type Express, type Request, type Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
@@ -18,7 +18,7 @@ import { createCsrf } from './lib/web/csrf.ts';
 import { flashMessages } from './lib/web/flash.ts';
 import { createVisitorPages } from './lib/web/visitor-pages.ts';
 import { createPageFrames } from './lib/web/page-frames.ts';
-import { series } from './lib/web/series.ts';
+import { bySegment, series } from './lib/web/series.ts';
 import { currentUser } from './lib/web/roles.ts';
 import type { StreamOptions } from './sessions/live-broker.ts';
 import type { FaqPort } from './faq/faq-port.ts';
@@ -194,9 +194,7 @@ export function createApp(deps: AppDeps) {
     ),
   );
 
-  const api = Router();
-  for (const f of features) if (f.api) api.use(f.api);
-  app.use('/api', api);
+  app.use('/api', bySegment(features.flatMap((f) => (f.api ? [f.api] : []))));
   for (const f of features) if (f.pages) app.use(f.pages);
 
   app.use(notFoundHandler);

@@ -128,7 +128,7 @@ export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort;
   return {
     before: [bearerAuth(tokens, users), cookieAuth(jar, sessions, users)],
     pages,
-    api,
+    api: { segments: ['session', 'tokens', 'users'], router: api },
     // Turning passwords off must not lock every admin out: one of them must sign in with the provider already.
     start: async () => {
       if (!config.passwordLogin && !identities?.adminCanSignIn()) {

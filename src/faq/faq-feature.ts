@@ -84,7 +84,7 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
   return {
     pages,
     notReady: () => (search.loaded ? undefined : 'the FAQ search index is being built'),
-    api: Router().use('/faq', searchLoaded).use(faqApi(routeDeps)).use(reviewApi(routeDeps)),
+    api: { segments: ['faq', 'review-queue', 'review'], router: Router().use('/faq', searchLoaded).use(faqApi(routeDeps)).use(reviewApi(routeDeps)) },
     stepDecorators: [stuckDecorator(repo, search), stepFeedbackDecorator(feedback)],
     // Pasted logs (searches), entries with their error text, cause and fix, and pages of the docs.
     pasteRoutes: ['/faq', '/faq/new', '/faq/:id/edit', '/review/:id/edit', '/review/import', '/api/faq', '/api/faq/search', '/api/faq/preview'],

@@ -41,6 +41,11 @@ export interface GuidePart {
   data: (req: Request) => Record<string, unknown>;
 }
 
+export interface ApiRoutes {
+  segments: readonly string[];
+  router: Router;
+}
+
 /**
  * What a feature offers the app: its pages (mounted at the root), its JSON API (under /api), parts of
  * the step page, and work at start and stop. What it offers other features are its ports, returned
@@ -48,7 +53,11 @@ export interface GuidePart {
  */
 export interface Feature {
   pages?: Router;
-  api?: Router;
+  /**
+   * The JSON API under /api, with the first path segments its routes start with (`me` for
+   * /api/me/progress/…): a request enters only the routers that declared its segment.
+   */
+  api?: ApiRoutes;
   /** Middleware every request passes before any feature's routes (request authentication). */
   before?: RequestHandler[];
   /**

@@ -24,7 +24,7 @@ export function progressFeature(deps: ProgressDeps): Feature & { progress: Retur
   progress.onChange((e) => streams.publish(e));
   return {
     pages: progressRoutes({ progress, catalog: deps.catalog }),
-    api: progressApi({ progress, catalog: deps.catalog, streams, baseUrl: deps.baseUrl }),
+    api: { segments: ['me'], router: progressApi({ progress, catalog: deps.catalog, streams, baseUrl: deps.baseUrl }) },
     // A checkpoint takes a command's output as pasted (the service keeps its last 16 KB).
     pasteRoutes: ['/workshops/:slug/steps/:step/checkpoint', '/api/me/progress/:workshop/:step/checkpoint'],
     bodyParsers: [checkpointTextBody],

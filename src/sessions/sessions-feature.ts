@@ -84,7 +84,7 @@ export function sessionsFeature(deps: SessionsDeps): Feature & { port: SessionsP
   return {
     port,
     pages: Router().use(sessionsPages(ctx)).use(sessionsHostPages(ctx)),
-    api: sessionsApi(ctx),
+    api: { segments: ['sessions'], router: sessionsApi(ctx) },
     stepDecorators: [sessionBarDecorator(sessions, repo)],
     // The office-hours guide says when the community meets newcomers: the coming sessions, from here.
     guideParts: [{ guide: 'office-hours', data: (req) => ({ comingSessions: comingSessions(req) }) }],

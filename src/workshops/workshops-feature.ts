@@ -32,6 +32,6 @@ export function workshopsFeature(deps: {
 }): Feature {
   return {
     pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)).use(takeawayRoutes(deps)).use(offlineAnswersRoutes(deps)).use(askRoutes(deps)),
-    api: workshopsApi(deps.catalog),
+    api: { segments: ['workshops'], router: workshopsApi(deps.catalog) },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
-import { series } from '../../src/lib/web/series.ts';
+import { bySegment, series } from '../../src/lib/web/series.ts';
 
 /** `series(a, b, c)` must behave as `app.use(a); app.use(b); app.use(c)` for what the app relies on. */
 function appWith(...handlers: RequestHandler[]) {
@@ -51,5 +51,45 @@ describe('middleware in series', () => {
   it('when given an error handler, then it refuses at once rather than skipping it silently', () => {
     const onError: express.ErrorRequestHandler = (_err, _req, _res, next) => next();
     expect(() => series(mark('a'), onError as unknown as RequestHandler)).toThrow(/error handler/);
+  });
+});
+
+describe('routers chosen by the first path segment (bySegment)', () => {
+  function apiWith(routers: { segments: string[]; router: express.Router }[]) {
+    const app = express();
+    app.use('/api', bySegment(routers));
+    app.use((_req, res) => void res.status(404).send('no route'));
+    return app;
+  }
+  const named = (name: string, ...paths: string[]) => {
+    const r = express.Router();
+    for (const p of paths) r.get(p, (_req, res) => void res.send(name));
+    return r;
+  };
+  const app = apiWith([
+    { segments: ['me'], router: named('progress', '/me/progress') },
+    { segments: ['sessions'], router: named('sessions', '/sessions/:id') },
+    { segments: ['sessions'], router: named('labs', '/sessions/:id/lab') },
+  ]);
+
+  it('when a path starts with a declared segment, then that router answers, whatever the case', async () => {
+    expect((await request(app).get('/api/me/progress').expect(200)).text).toBe('progress');
+    expect((await request(app).get('/API/ME/progress').expect(200)).text).toBe('progress');
+  });
+
+  it('when two routers declare one segment, then they are tried in order, as app.use would', async () => {
+    expect((await request(app).get('/api/sessions/7').expect(200)).text).toBe('sessions');
+    expect((await request(app).get('/api/sessions/7/lab').expect(200)).text).toBe('labs');
+  });
+
+  it('when no router declared the segment or none has the route, then the request goes on to what follows (a 404)', async () => {
+    expect((await request(app).get('/api/workshops').expect(404)).text).toBe('no route');
+    expect((await request(app).get('/api/me/other').expect(404)).text).toBe('no route');
+    expect((await request(app).get('/api').expect(404)).text).toBe('no route');
+  });
+
+  it('when a router has a route outside its declared segments (nested routers too), then building it fails and names the route', () => {
+    const nested = express.Router().use(named('x', '/me/progress', '/tokens'));
+    expect(() => bySegment([{ segments: ['me'], router: nested }])).toThrow(/\/tokens/);
   });
 });

@@ -28,3 +28,44 @@ export function series(...handlers: RequestHandler[]): RequestHandler {
     next();
   };
 }
+
+/**
+ * Routers chosen by the first segment of the path (`me` for /me/progress/…), each declared by the
+ * router's owner, tried in the order given; a path no router declared passes on. Entering a Router
+ * that has no route for a request is not free: besides matching each of its layers, Express's router
+ * leaves through `setImmediate`, so every router before the right one cost a request a turn of the
+ * event loop. Segments compare without case, as Express's routes do.
+ */
+export function bySegment(routers: readonly { segments: readonly string[]; router: RequestHandler }[]): RequestHandler {
+  const chains = new Map<string, RequestHandler[]>();
+  for (const { segments, router } of routers) {
+    const missing = routePaths(router as RouterLike).filter((path) => !segments.some((s) => firstSegment(path) === s.toLowerCase()));
+    if (missing.length > 0) throw new Error(`bySegment: routes outside the declared segments (${segments.join(', ')}): ${missing.join(', ')}`);
+    for (const segment of segments) {
+      const key = segment.toLowerCase();
+      chains.set(key, [...(chains.get(key) ?? []), router]);
+    }
+  }
+  const handlers = new Map([...chains].map(([key, list]) => [key, list.length === 1 ? list[0]! : series(...list)]));
+  const dispatch: RequestHandler = (req, res, next) => {
+    const handler = handlers.get(firstSegment(req.path));
+    if (handler) handler(req, res, next);
+    else next();
+  };
+  // Laid out as a router's stack, so what lists an app's routes (the API's token-scope test) still finds them.
+  return Object.assign(dispatch, { stack: routers.map(({ router }) => ({ handle: router })) });
+}
+
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return (end < 0 ? path.slice(1) : path.slice(1, end)).toLowerCase();
+}
+
+interface RouterLike {
+  stack?: { route?: { path: string | string[] }; handle?: RouterLike }[];
+}
+
+/** The paths of a router's routes, nested routers included, so a route outside its declared segments fails at start-up rather than answering 404. */
+function routePaths(router: RouterLike): string[] {
+  return (router.stack ?? []).flatMap((layer) => (layer.route ? [layer.route.path].flat() : layer.handle ? routePaths(layer.handle) : []));
+}
