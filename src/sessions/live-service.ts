@@ -45,6 +45,7 @@ export function createLiveService(deps: {
     return s;
   }
 
+  /** A fresh copy of the participant's record (repo.participant), theirs to change and write. */
   function participantOf(s: LiveSession, user: SessionUser): Participant {
     const p = repo.participant(s.id, user.id);
     if (!p) throw forbidden('Join the session first.');
@@ -92,7 +93,7 @@ export function createLiveService(deps: {
       const matches = matchesFor(note);
       let p!: Participant;
       await emitter.emit(s.id, () => {
-        p = structuredClone(participantOf(open(s), user));
+        p = participantOf(open(s), user);
         const at = workshopOf(s.workshop)?.stepById.has(step ?? '') ? step! : p.currentStep;
         p.stuck = { note, step: at, at: new Date().toISOString(), matches };
         if (!p.stuckSteps.includes(at)) p.stuckSteps.push(at);
@@ -109,7 +110,7 @@ export function createLiveService(deps: {
         const found = repo.participant(open(s).id, participantId);
         if (!found) throw notFound('Nobody with that id is in this session.');
         if (!found.stuck) throw conflict(`${found.username} is no longer stuck.`);
-        p = structuredClone(found);
+        p = found;
         p.stuck!.claimedBy = { userId: helper.id, name: helper.username, at: new Date().toISOString() };
         return { records: { participants: [p] }, emits: [participantEvent(p)] };
       });
@@ -118,7 +119,7 @@ export function createLiveService(deps: {
 
     async unstuck(s: LiveSession, user: SessionUser): Promise<void> {
       await emitter.emit(s.id, () => {
-        const p = structuredClone(participantOf(open(s), user));
+        const p = participantOf(open(s), user);
         if (!p.stuck) return undefined;
         delete p.stuck;
         return { records: { participants: [p] }, emits: [participantEvent(p)] };
