@@ -195,7 +195,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.use('/api', bySegment(features.flatMap((f) => (f.api ? [f.api] : []))));
-  for (const f of features) if (f.pages) app.use(f.pages);
+  app.use(bySegment(features.flatMap((f) => (f.pages ? [f.pages] : []))));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, pageLocals));

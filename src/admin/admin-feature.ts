@@ -11,5 +11,5 @@ export function adminFeature(deps: { accounts: AccountsAdminPort; storeMetrics: 
   api.get('/admin/metrics', requireRole('admin'), (req, res) => {
     res.json({ ...readMetrics(req.query.reset === '1'), ...deps.storeMetrics() });
   });
-  return { pages: adminRoutes(deps), api: { segments: ['admin'], router: api } };
+  return { pages: { segments: ['admin'], router: adminRoutes(deps) }, api: { segments: ['admin'], router: api } };
 }

@@ -127,7 +127,7 @@ export function authFeature(deps: AuthDeps): Feature & { accounts: AccountsPort;
 
   return {
     before: [bearerAuth(tokens, users), cookieAuth(jar, sessions, users)],
-    pages,
+    pages: { segments: ['signup', 'login', 'logout', 'account', 'reset', 'auth'], router: pages },
     api: { segments: ['session', 'tokens', 'users'], router: api },
     // Turning passwords off must not lock every admin out: one of them must sign in with the provider already.
     start: async () => {

@@ -82,7 +82,7 @@ export function faqFeature(deps: FaqDeps): Feature & { port: FaqPort } {
   pages.use(reviewRoutes({ ...routeDeps, insights }));
 
   return {
-    pages,
+    pages: { segments: ['faq', 'workshops', 'review', 'insights'], router: pages },
     notReady: () => (search.loaded ? undefined : 'the FAQ search index is being built'),
     api: { segments: ['faq', 'review-queue', 'review'], router: Router().use('/faq', searchLoaded).use(faqApi(routeDeps)).use(reviewApi(routeDeps)) },
     stepDecorators: [stuckDecorator(repo, search), stepFeedbackDecorator(feedback)],

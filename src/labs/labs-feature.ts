@@ -35,7 +35,7 @@ export function labsFeature(deps: LabsDeps): Feature & { port: LabsPort } {
   let sweeper: NodeJS.Timeout | undefined;
 
   return {
-    pages: labsPages({ labs, checks, sessions: deps.sessions, networksSet: !allow.empty, timeoutMs: config.labs.timeoutMs }),
+    pages: { segments: ['sessions'], router: labsPages({ labs, checks, sessions: deps.sessions, networksSet: !allow.empty, timeoutMs: config.labs.timeoutMs }) },
     api: { segments: ['sessions'], router: labsApi({ labs, checks }) },
     // A lab's private key, and a pool's CSV with keys in it, are pasted text.
     pasteRoutes: ['/sessions/:id/labs', '/sessions/:id/labs/import', '/api/sessions/:id/labs'],

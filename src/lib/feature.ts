@@ -41,7 +41,8 @@ export interface GuidePart {
   data: (req: Request) => Record<string, unknown>;
 }
 
-export interface ApiRoutes {
+/** A router, with the first path segments its routes start with (`''` for the home page at /). */
+export interface Routes {
   segments: readonly string[];
   router: Router;
 }
@@ -52,12 +53,13 @@ export interface ApiRoutes {
  * beside this and passed to them by the app (src/app.ts), which wires features in order.
  */
 export interface Feature {
-  pages?: Router;
   /**
-   * The JSON API under /api, with the first path segments its routes start with (`me` for
-   * /api/me/progress/…): a request enters only the routers that declared its segment.
+   * Pages (from the root) and the JSON API (under /api), each with the first path segments its routes
+   * start with (`me` for /api/me/progress/…): a request enters only the routers that declared its
+   * segment, in the order of the features (src/lib/web/series.ts, bySegment).
    */
-  api?: ApiRoutes;
+  pages?: Routes;
+  api?: Routes;
   /** Middleware every request passes before any feature's routes (request authentication). */
   before?: RequestHandler[];
   /**

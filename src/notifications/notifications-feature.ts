@@ -21,7 +21,7 @@ export function notificationsFeature(deps: { store: Store; baseUrl: string; smtp
     log: deps.log,
   });
   return {
-    pages: notificationsRoutes(service),
+    pages: { segments: ['notifications'], router: notificationsRoutes(service) },
     before: [unreadCount(service)],
     port: { notify: (userId, notice) => service.notify(userId, notice) },
     forget: (userId) => service.forget(userId),

@@ -23,7 +23,7 @@ export function progressFeature(deps: ProgressDeps): Feature & { progress: Retur
   const streams = createProgressStreams(deps.streams);
   progress.onChange((e) => streams.publish(e));
   return {
-    pages: progressRoutes({ progress, catalog: deps.catalog }),
+    pages: { segments: ['workshops', 'guides'], router: progressRoutes({ progress, catalog: deps.catalog }) },
     api: { segments: ['me'], router: progressApi({ progress, catalog: deps.catalog, streams, baseUrl: deps.baseUrl }) },
     // A checkpoint takes a command's output as pasted (the service keeps its last 16 KB).
     pasteRoutes: ['/workshops/:slug/steps/:step/checkpoint', '/api/me/progress/:workshop/:step/checkpoint'],

@@ -83,7 +83,7 @@ export function sessionsFeature(deps: SessionsDeps): Feature & { port: SessionsP
 
   return {
     port,
-    pages: Router().use(sessionsPages(ctx)).use(sessionsHostPages(ctx)),
+    pages: { segments: ['sessions', 'join'], router: Router().use(sessionsPages(ctx)).use(sessionsHostPages(ctx)) },
     api: { segments: ['sessions'], router: sessionsApi(ctx) },
     stepDecorators: [sessionBarDecorator(sessions, repo)],
     // The office-hours guide says when the community meets newcomers: the coming sessions, from here.

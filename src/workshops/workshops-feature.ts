@@ -31,7 +31,10 @@ export function workshopsFeature(deps: {
   pageFrames?: PageFrames;
 }): Feature {
   return {
-    pages: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)).use(takeawayRoutes(deps)).use(offlineAnswersRoutes(deps)).use(askRoutes(deps)),
+    pages: {
+      segments: ['', 'workshops', 'guides', 'paths', 'dashboard', 'profile', 'ask'],
+      router: Router().use(workshopRoutes(deps)).use(profileRoutes(deps)).use(takeawayRoutes(deps)).use(offlineAnswersRoutes(deps)).use(askRoutes(deps)),
+    },
     api: { segments: ['workshops'], router: workshopsApi(deps.catalog) },
   };
 }

@@ -93,3 +93,13 @@ describe('routers chosen by the first path segment (bySegment)', () => {
     expect(() => bySegment([{ segments: ['me'], router: nested }])).toThrow(/\/tokens/);
   });
 });
+
+describe('routers chosen by segment: routers mounted under a path', () => {
+  it('when a nested router is mounted under a declared segment, then its routes count under that segment', async () => {
+    const inner = express.Router().get('/users', (_req, res) => void res.send('users'));
+    const router = express.Router().use('/admin', inner);
+    const app = express().use(bySegment([{ segments: ['admin'], router }]));
+    expect((await request(app).get('/admin/users').expect(200)).text).toBe('users');
+    expect(() => bySegment([{ segments: ['users'], router }])).toThrow(/\/admin\/users/);
+  });
+});

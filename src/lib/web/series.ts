@@ -62,10 +62,19 @@ function firstSegment(path: string): string {
 }
 
 interface RouterLike {
-  stack?: { route?: { path: string | string[] }; handle?: RouterLike }[];
+  stack?: { route?: { path: string | string[] }; handle?: RouterLike; rawPath?: unknown }[];
 }
 
-/** The paths of a router's routes, nested routers included, so a route outside its declared segments fails at start-up rather than answering 404. */
+/**
+ * The paths of a router's routes, nested routers included (under the path they are mounted at), so a
+ * route outside its declared segments fails at start-up rather than answering 404.
+ */
 function routePaths(router: RouterLike): string[] {
-  return (router.stack ?? []).flatMap((layer) => (layer.route ? [layer.route.path].flat() : layer.handle ? routePaths(layer.handle) : []));
+  return (router.stack ?? []).flatMap((layer) => {
+    if (layer.route) return [layer.route.path].flat();
+    if (!layer.handle?.stack) return [];
+    const mounts = [layer.rawPath].flat().filter((m): m is string => typeof m === 'string' && m !== '/');
+    const inner = routePaths(layer.handle);
+    return mounts.length === 0 ? inner : mounts.flatMap((m) => inner.map((p) => `${m}${p}`));
+  });
 }
