@@ -9,6 +9,8 @@ export interface PacedResult {
   acknowledged: number;
   sent: number;
   failed: number;
+  /** What the failed requests got: a status code, or the client error when no answer came. */
+  failures: Record<string, number>;
   /** Milliseconds from when each request was due (not when it could be sent) to its answer. */
   p50: number;
   p99: number;
@@ -47,16 +49,21 @@ export async function paced(o: {
   let n = 0;
   let sent = 0;
   let failed = 0;
+  const failures: Record<string, number> = {};
   const writer = async () => {
     for (let due = begin + Math.random() * interval; due < end; due += interval) {
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
       const r = o.request(n++);
-      const answer = await send(agent, o.url + r.path, r.method, r.headers, r.body).catch(() => ({ status: 0 }));
+      const answer = await send(agent, o.url + r.path, r.method, r.headers, r.body).catch((err: NodeJS.ErrnoException) => ({ status: 0, error: err.code ?? err.message }));
       if (due < start) continue;
       sent++;
       if (answer.status >= 200 && answer.status < 300) times.push(performance.now() - due);
-      else failed++;
+      else {
+        failed++;
+        const what = 'error' in answer ? answer.error : String(answer.status);
+        failures[what] = (failures[what] ?? 0) + 1;
+      }
     }
   };
   await Promise.all(Array.from({ length: o.writers }, writer));
@@ -68,6 +75,7 @@ export async function paced(o: {
     acknowledged: times.length / took,
     sent,
     failed,
+    failures,
     p50: percentile(times, 50),
     p99: percentile(times, 99),
     max: times.reduce((a, b) => Math.max(a, b), 0),
@@ -76,4 +84,4 @@ export async function paced(o: {
 }
 
 export const fmtPaced = (r: PacedResult) =>
-  `${Math.round(r.acknowledged)}/s acknowledged of ${r.offered}/s offered, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms (${r.sent} sent, ${r.failed} failed; the bench's own CPU ${Math.round(r.benchCpuMs)} ms)`;
+  `${Math.round(r.acknowledged)}/s acknowledged of ${r.offered}/s offered, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(0)} ms (${r.sent} sent, ${r.failed} failed${r.failed > 0 ? `: ${Object.entries(r.failures).map(([what, n]) => `${what} ×${n}`).join(', ')}` : ''}; the bench's own CPU ${Math.round(r.benchCpuMs)} ms)`;
