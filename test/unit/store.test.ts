@@ -134,6 +134,21 @@ describe('store', () => {
     for (let i = 0; i < 400; i++) expect(again.get<{ name: string }>('items', `k${i}`), `k${i}`).toEqual({ name: `n${i}` });
   });
 
+  it('when writes never stop long enough for the queue to empty, then the journal is still compacted once it passes its size', async () => {
+    const dir = tmp();
+    const s = await openStore(dir, { ...OPTIONS, compactBytes: 4_000 });
+    // A hundred writers that each send their next write as soon as the last is acknowledged: batches
+    // of a hundred are acknowledged in slices, and the next writes join the queue in between.
+    await Promise.all(Array.from({ length: 100 }, async (_, w) => {
+      for (let i = 0; i < 20; i++) await s.commit([{ c: 'items', k: `w${w}-${i}`, v: { name: `w${w}-${i}` } }]);
+    }));
+    // Read as soon as the last write is acknowledged, before the queue's first idle moment could start one.
+    expect(s.stats.compactions).toBeGreaterThanOrEqual(1);
+    await s.close();
+    const again = await openStore(dir);
+    expect(again.count('items')).toBe(2_000);
+  });
+
   it('when the store closes while a compaction is running, then it leaves every write in the shards and an empty journal', async () => {
     const dir = tmp();
     const s = await openStore(dir);

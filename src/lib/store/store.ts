@@ -66,10 +66,13 @@ export class EmbeddedStore implements Store {
       () => this.journal,
       (ops) => this.records.apply(ops),
       this.log,
-      () => {
-        if (this.journal.size > (this.options.compactBytes ?? 16 * 1024 * 1024)) this.compactInBackground();
+      () => this.compactIfLong(),
+      (ops) => {
+        this.tell(ops);
+        // After each batch too: a server that is never idle never drains its queue, and its journal
+        // (what a restart replays) would grow for as long as the load lasts.
+        this.compactIfLong();
       },
-      (ops) => this.tell(ops),
     );
   }
 
@@ -220,6 +223,10 @@ export class EmbeddedStore implements Store {
       for (const op of ops) if (l.collections.has(op.c)) changes.push({ c: op.c, k: op.k, v: op.s === null ? null : op.v, remote: false });
       if (changes.length > 0) l.fn(changes);
     }
+  }
+
+  private compactIfLong(): void {
+    if (this.journal.size > (this.options.compactBytes ?? 16 * 1024 * 1024)) this.compactInBackground();
   }
 
   private compactInBackground(): void {
