@@ -32,9 +32,10 @@ export class GroupCommit {
     private readonly journal: () => JournalWriter,
     private readonly undo: (ops: Encoded[]) => void,
     private readonly log: (msg: string) => void,
-    /** Called whenever the queue drains (the store checks the journal's size then). */
-    private readonly onDrained: () => void,
-    /** Called with each batch's ops once they are on disk, before any of its commits is acknowledged. */
+    /**
+     * Called with each batch's ops once they are on disk, before any of its commits is acknowledged
+     * (the store tells its listeners and checks the journal's size then).
+     */
     private readonly onDurable: (ops: Encoded[]) => void = () => {},
   ) {}
 
@@ -104,6 +105,5 @@ export class GroupCommit {
     }
     this.writing = false;
     for (const w of this.idleWaiters.splice(0)) w();
-    this.onDrained();
   }
 }

@@ -66,11 +66,10 @@ export class EmbeddedStore implements Store {
       () => this.journal,
       (ops) => this.records.apply(ops),
       this.log,
-      () => this.compactIfLong(),
       (ops) => {
         this.tell(ops);
-        // After each batch too: a server that is never idle never drains its queue, and its journal
-        // (what a restart replays) would grow for as long as the load lasts.
+        // After every batch, not when the queue empties: a server that is never idle never empties it,
+        // and its journal (what a restart replays) would grow for as long as the load lasts.
         this.compactIfLong();
       },
     );
